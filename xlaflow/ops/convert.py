@@ -1,0 +1,182 @@
+"""Turning user values (tensors, variables, arrays, Python numbers and lists) into arrays.
+
+One set of rules, TensorFlow's, used by every op:
+
+* Python floats become float32, ints int32, bools bool (not NumPy's 64-bit defaults).
+* NumPy arrays keep their dtype; 64-bit ones are narrowed (with one warning) unless
+  JAX's x64 mode is on (see :func:`xlaflow._core.dtypes.canonical`).
+* A requested ``dtype`` converts NumPy/Python data when no information is lost in
+  kind (int to float is fine; 1.5 to int32 is a ``TypeError``), but never casts a
+  tensor: a tensor of another dtype is an error, as in TF (use ``xlaflow.cast``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from xlaflow._core import dtypes
+from xlaflow.ops.tensor import Tensor, TensorLike
+
+_PY_SCALARS = (bool, int, float, complex)
+# Host values this small become concrete arrays even inside a trace, so shape
+# arithmetic (``reshape(x, [n, -1])`` with ``n`` a tensor) stays static.
+CONST_LIMIT = 64
+# kinds a value of kind K may be converted to by a requested dtype
+_SAFE_KINDS = {"b": "biufc", "i": "iufc", "u": "iufc", "f": "fc", "c": "c"}
+_PY_DEFAULT = {"f": dtypes.float32, "i": dtypes.int32, "u": dtypes.int32, "b": dtypes.bool}
+
+
+def _kind(np_dtype: np.dtype) -> str:
+    if np_dtype == np.dtype(jnp.bfloat16):
+        return "f"
+    return np_dtype.kind
+
+
+def _where(op: str | None, arg: str | None) -> str:
+    if op and arg:
+        return f"{op}: argument `{arg}`"
+    return op or "convert_to_tensor"
+
+
+def _host_array(value: Any, op: str | None, arg: str | None) -> np.ndarray:
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as e:
+        raise ValueError(
+            f"{_where(op, arg)} must be a tensor, array, number or (nested) list of "
+            f"numbers with a regular shape. Received: {value!r:.200} ({e})"
+        ) from None
+    if arr.dtype == object or arr.dtype.kind in "USV":
+        raise TypeError(
+            f"{_where(op, arg)} must be a tensor, array, number or (nested) list of "
+            f"numbers. Received: a value of type {type(value).__name__}: {value!r:.200}"
+        )
+    return arr
+
+
+def _cast_host(arr: np.ndarray, target: dtypes.DType, value: Any, op: str | None, arg: str | None) -> np.ndarray:
+    src = _kind(arr.dtype)
+    dst = _kind(np.dtype(target.as_numpy_dtype))
+    if dst not in _SAFE_KINDS[src] and not (src == "f" and dst in "iu" and np.all(np.isfinite(arr)) and np.all(arr == np.trunc(arr))):
+        raise TypeError(
+            f"{_where(op, arg)} cannot be converted to dtype {target.name} without losing "
+            f"information. Received: {value!r:.200} (dtype {arr.dtype.name}). "
+            "Use xlaflow.cast to convert explicitly."
+        )
+    if target.is_integer and arr.size and dst in "iu" and src in "iu":
+        info = np.iinfo(target.as_numpy_dtype)
+        if arr.min() < info.min or arr.max() > info.max:
+            raise ValueError(
+                f"{_where(op, arg)} does not fit in {target.name}. Received values in "
+                f"[{arr.min()}, {arr.max()}]"
+            )
+    return arr.astype(target.as_numpy_dtype, copy=False)
+
+
+def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str | None = None) -> jax.Array:
+    """Converts ``value`` to a JAX array (or returns the tracer it wraps).
+
+    Args:
+      value: a Tensor, Variable, jax.Array, NumPy array, Python number or nested list.
+      dtype: the dtype the result must have; None infers it.
+      op, arg: the op and argument names used in error messages.
+    """
+    if isinstance(value, (TensorLike, jax.Array, jax.core.Tracer)):
+        arr = value._read() if isinstance(value, TensorLike) else value
+        if dtype is not None and dtypes.canonical(dtype) != arr.dtype:
+            raise TypeError(
+                f"{_where(op, arg)} must have dtype {dtypes.as_dtype(dtype).name}. Received: "
+                f"a tensor of dtype {dtypes.as_dtype(arr.dtype).name}. Use xlaflow.cast to convert it."
+            )
+        return arr
+    is_python = isinstance(value, (_PY_SCALARS, list, tuple)) and not isinstance(value, np.generic)
+    arr = _host_array(value, op, arg)
+    if dtype is not None:
+        target = dtypes.canonical(dtype)
+        return _device(_cast_host(arr, target, value, op, arg))
+    if is_python:
+        target = _PY_DEFAULT.get(arr.dtype.kind)
+        if target is None:
+            target = dtypes.canonical(arr.dtype)
+        elif target == dtypes.int32 and arr.size and (arr.min() < -(2**31) or arr.max() >= 2**31):
+            target = dtypes.canonical(dtypes.int64)
+            if target == dtypes.int32:
+                raise ValueError(
+                    f"{_where(op, arg)} holds integers outside int32's range and 64-bit "
+                    "types are off; call xlaflow.config.enable_x64(). Received values in "
+                    f"[{arr.min()}, {arr.max()}]"
+                )
+        return _device(arr.astype(target.as_numpy_dtype, copy=False))
+    return _device(arr.astype(dtypes.canonical(arr.dtype).as_numpy_dtype, copy=False))
+
+
+def _device(arr: np.ndarray) -> jax.Array:
+    if arr.size <= CONST_LIMIT:
+        with jax.ensure_compile_time_eval():
+            return jnp.asarray(arr)
+    return jnp.asarray(arr)
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None, name: str | None = None) -> Any:
+    """Converts ``value`` to a :class:`Tensor` (see the module docstring for the rules).
+
+    Args:
+      value: a Tensor, Variable, NumPy array, Python number or nested list.
+      dtype: the dtype the result must have.
+      dtype_hint: a preferred dtype, used when ``value`` has none of its own and the
+        conversion is possible; ignored otherwise.
+      name: ignored (TF compatibility).
+
+    Raises:
+      TypeError: ``value`` cannot be converted, or is a tensor of another ``dtype``.
+    """
+    if getattr(value, "_xf_symbolic", False):
+        if dtype is not None and dtypes.as_dtype(dtype) != value.dtype:
+            raise TypeError(
+                f"convert_to_tensor: argument `value` must have dtype {dtypes.as_dtype(dtype).name}. "
+                f"Received: a symbolic tensor of dtype {value.dtype.name}"
+            )
+        return value
+    if isinstance(value, Tensor) and dtype is None:
+        return value
+    if dtype is None and dtype_hint is not None and not isinstance(value, (TensorLike, jax.Array, np.ndarray, np.generic)):
+        try:
+            return Tensor._wrap(to_array(value, dtype_hint))
+        except (TypeError, ValueError):
+            pass
+    return Tensor._wrap(to_array(value, dtype, op="convert_to_tensor", arg="value"))
+
+
+def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = "Const") -> Tensor:
+    """Creates a constant tensor from a Python value or array, optionally reshaped.
+
+    ``constant(0., shape=[2, 3])`` fills the shape with the scalar, as in TF.
+
+    Raises:
+      TypeError: the value cannot be represented in ``dtype``.
+      ValueError: ``shape`` does not match the number of elements.
+    """
+    if isinstance(value, TensorLike) or isinstance(value, (jax.Array, jax.core.Tracer)):
+        arr = value._read() if isinstance(value, TensorLike) else value
+        if dtype is not None:
+            arr = arr.astype(dtypes.canonical(dtype).as_numpy_dtype)
+    else:
+        arr = to_array(value, dtype, op="constant", arg="value")
+    if shape is not None:
+        from xlaflow._core.tensor_shape import known
+
+        target = known(shape)
+        if arr.size == 1 and int(np.prod(target)) != 1:
+            arr = jnp.broadcast_to(arr.reshape(()), target)
+        elif arr.size == int(np.prod(target)):
+            arr = arr.reshape(target)
+        else:
+            raise ValueError(
+                f"constant: argument `shape` must hold as many elements as `value` "
+                f"({arr.size}) or `value` must be a scalar. Received: shape={list(target)}"
+            )
+    return Tensor._wrap(arr)

@@ -1,0 +1,307 @@
+"""The one dispatch point every op goes through.
+
+An op is written once, as a pure function of JAX arrays (its tensor arguments) and
+static Python values (its attributes), and decorated with :func:`op`::
+
+    @op("MatMul", tensors=("a", "b"), same_dtype=("a", "b"))
+    def matmul(a, b, transpose_a=False, transpose_b=False):
+        ...  # a, b are jax arrays here
+
+Calling the public function then:
+
+1. binds the arguments (``name=`` is accepted and ignored, as in TF eager);
+2. converts tensor arguments (Tensor, Variable, NumPy, Python values) to arrays, with
+   one dtype for each ``same_dtype`` group (NumPy/Python values adopt the dtype of a
+   tensor in the group; two tensors of different dtypes are an error);
+3. turns tensor-valued *static* arguments (``reshape(x, tf.shape(y))``) into Python
+   values, or says clearly that a traced value cannot be used there;
+4. if any input is symbolic (a graph placeholder, ``keras.Input``), hands the call to
+   the registered symbolic handler, which builds a graph node instead of computing;
+5. otherwise runs the implementation, wraps the arrays it returns in Tensors and
+   reports the call to every active recorder (gradient tapes), with the original
+   input objects so that a recorder can tell which Variable was read.
+
+This is the only place those rules live: ops never convert or record by themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+from typing import Any, Callable, Iterable, Sequence
+
+import jax
+import numpy as np
+
+from xlaflow._core import errors
+from xlaflow.ops import convert
+from xlaflow.ops.tensor import Tensor, TensorLike
+
+_PY_SCALARS = (bool, int, float, complex)
+_ARRAYS = (TensorLike, jax.Array, jax.core.Tracer)
+
+
+class Op:
+    """An op: its name, pure implementation and which parameters hold tensors."""
+
+    __slots__ = ("name", "impl", "params", "tensors", "lists", "same_dtype", "defaults", "required", "dtype_arg")
+
+    def __init__(self, name: str, impl: Callable, tensors: Sequence[str], lists: Sequence[str], same_dtype: Sequence[str], dtype_arg: str | None):
+        self.name = name
+        self.impl = impl
+        sig = inspect.signature(impl)
+        self.params = [p for p in sig.parameters if sig.parameters[p].kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
+        self.defaults = {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
+        self.required = [p for p in self.params if p not in self.defaults]
+        for t in (*tensors, *lists, *same_dtype):
+            if t not in self.params:
+                raise AssertionError(f"op {name}: {t!r} is not a parameter of its implementation")
+        self.tensors = tuple(tensors)
+        self.lists = frozenset(lists)
+        self.same_dtype = tuple(same_dtype)
+        self.dtype_arg = dtype_arg
+
+    def __repr__(self) -> str:
+        return f"<xlaflow op {self.name}>"
+
+    # -- binding -----------------------------------------------------------------
+    def bind(self, args: tuple, kwargs: dict) -> dict:
+        params = self.params
+        if len(args) > len(params) + 1:
+            raise TypeError(f"{self.name}() takes at most {len(params) + 1} positional arguments ({len(args)} given)")
+        bound = dict(self.defaults)
+        if len(args) == len(params) + 1:  # TF signatures end with `name`
+            args = args[:-1]
+        bound.update(zip(params, args))
+        for k, v in kwargs.items():
+            if k == "name":
+                continue
+            if k not in bound and k not in params:
+                raise TypeError(f"{self.name}() got an unexpected keyword argument {k!r}")
+            if k in params[: len(args)]:
+                raise TypeError(f"{self.name}() got multiple values for argument {k!r}")
+            bound[k] = v
+        for k in self.required:
+            if k not in bound:
+                raise TypeError(f"{self.name}() missing required argument {k!r}")
+        return bound
+
+
+class _Local(threading.local):
+    def __init__(self) -> None:
+        self.recorders: list = []
+
+
+_local = _Local()
+_symbolic_handler: Callable | None = None
+
+
+def register_symbolic_handler(handler: Callable | None) -> None:
+    """Installs the function that builds graph nodes for symbolic inputs.
+
+    ``handler(op, tensor_args, statics)`` receives the op, the tensor arguments as
+    passed (a dict, lists kept as lists) and the static arguments.
+    """
+    global _symbolic_handler
+    _symbolic_handler = handler
+
+
+def push_recorder(recorder: Any) -> None:
+    """Activates ``recorder``: its ``record(op, inputs, arrays, statics, outputs)`` is
+    called after every op runs on this thread, until :func:`pop_recorder`."""
+    _local.recorders.append(recorder)
+
+
+def pop_recorder(recorder: Any) -> None:
+    if _local.recorders and _local.recorders[-1] is recorder:
+        _local.recorders.pop()
+    else:
+        _local.recorders.remove(recorder)
+
+
+def active_recorders() -> list:
+    return list(_local.recorders)
+
+
+def is_symbolic(value: Any) -> bool:
+    return getattr(value, "_xf_symbolic", False) is True
+
+
+def static_value(value: Any, op: str, arg: str) -> Any:
+    """``value`` with every tensor inside turned into Python numbers or NumPy arrays."""
+    if isinstance(value, _ARRAYS):
+        arr = value._read() if isinstance(value, TensorLike) else value
+        if isinstance(arr, jax.core.Tracer):
+            raise TypeError(
+                f"{op}: argument `{arg}` must be known when the op is traced (a Python "
+                f"value or a concrete tensor). Received: a traced tensor of shape {tuple(arr.shape)}. "
+                "Shapes are static in xlaflow: use x.shape instead of xlaflow.shape(x) here."
+            )
+        arr = np.asarray(arr)
+        return arr.item() if arr.ndim == 0 else arr.tolist()
+    if isinstance(value, np.ndarray):
+        return value.item() if value.ndim == 0 else value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (*_ARRAYS, np.generic, np.ndarray, list, tuple)) for v in value):
+        return type(value)(static_value(v, op, arg) for v in value) if type(value) in (list, tuple) else [static_value(v, op, arg) for v in value]
+    return value
+
+
+def _typed(value: Any) -> bool:
+    return isinstance(value, _ARRAYS) or is_symbolic(value)
+
+
+def _convert_group(op: Op, bound: dict) -> bool:
+    """Gives all tensors of ``op.same_dtype`` one dtype, or raises a clear error.
+
+    Returns whether the group has a typed member; a lone Python scalar argument is
+    then left as it is, so JAX treats it as weakly typed (``2.0 * half`` stays half).
+    """
+    dtype = None
+    owner = None
+    for p in op.same_dtype:
+        v = bound[p]
+        for item in (v if p in op.lists and isinstance(v, (list, tuple)) else (v,)):
+            if _typed(item):
+                d = item.dtype
+                if dtype is None:
+                    dtype, owner = d, p
+                elif np.dtype(getattr(d, "as_numpy_dtype", d)) != np.dtype(getattr(dtype, "as_numpy_dtype", dtype)):
+                    raise errors.InvalidArgumentError(
+                        f"{op.name}: arguments `{owner}` and `{p}` must have the same dtype. "
+                        f"Received: {owner}.dtype={_dname(dtype)}, {p}.dtype={_dname(d)}. "
+                        "Use xlaflow.cast to convert one of them."
+                    )
+    if dtype is None:
+        return False
+    for p in op.same_dtype:
+        v = bound[p]
+        if p in op.lists and isinstance(v, (list, tuple)):
+            bound[p] = [x if _typed(x) or x is None else _hint(x, dtype, op, p) for x in v]
+        elif not _typed(v) and v is not None and not isinstance(v, _PY_SCALARS):
+            bound[p] = _hint(v, dtype, op, p)
+    return True
+
+
+def _dname(d: Any) -> str:
+    return getattr(d, "name", str(d))
+
+
+def _hint(value: Any, dtype: Any, op: Op, arg: str) -> Any:
+    try:
+        return convert.to_array(value, dtype, op=op.name, arg=arg)
+    except TypeError:
+        return convert.to_array(value, op=op.name, arg=arg)
+
+
+def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list) -> dict:
+    arrays = {}
+    for p in op.tensors:
+        v = bound[p]
+        if p in op.lists:
+            if isinstance(v, TensorLike) or isinstance(v, (np.ndarray, jax.Array)):
+                v = [v[i] for i in range(len(v))]
+            elif not isinstance(v, (list, tuple)):
+                raise TypeError(f"{op.name}: argument `{p}` must be a list of tensors. Received: {v!r:.200}")
+            flat_inputs.extend(v)
+            arrays[p] = [None if x is None else convert.to_array(x, op=op.name, arg=p) for x in v]
+            continue
+        flat_inputs.append(v)
+        if v is None:
+            arrays[p] = None
+        elif weak_ok and isinstance(v, _PY_SCALARS) and p in op.same_dtype:
+            arrays[p] = v
+        else:
+            arrays[p] = convert.to_array(v, op=op.name, arg=p)
+    return arrays
+
+
+def _all_small_constants(arrays: dict) -> bool:
+    """True when every input is a small concrete array: then the op runs at trace
+    time too (shape arithmetic stays static inside compiled code)."""
+    seen = False
+    for v in arrays.values():
+        for a in v if isinstance(v, list) else (v,):
+            if a is None or isinstance(a, _PY_SCALARS):
+                continue
+            if isinstance(a, jax.core.Tracer) or a.size > convert.CONST_LIMIT:
+                return False
+            seen = True
+    return seen
+
+
+def _wrap(out: Any) -> Any:
+    if isinstance(out, (jax.Array, jax.core.Tracer)):
+        return Tensor._wrap(out)
+    if isinstance(out, tuple) and hasattr(out, "_fields"):
+        return type(out)(*(_wrap(o) for o in out))
+    if isinstance(out, (tuple, list)):
+        return type(out)(_wrap(o) for o in out)
+    return out
+
+
+def call(op: Op, args: tuple, kwargs: dict) -> Any:
+    bound = op.bind(args, kwargs)
+    statics = {k: v for k, v in bound.items() if k not in op.tensors}
+    for k, v in statics.items():
+        if v is not None and not isinstance(v, (str, bool, int, float)) and not callable(v):
+            statics[k] = static_value(v, op.name, k)
+    weak_ok = _convert_group(op, bound) if op.same_dtype else False
+    tensors = {k: bound[k] for k in op.tensors}
+    if any(is_symbolic(x) for x in _iter_inputs(op, tensors)):
+        if _symbolic_handler is None:
+            raise TypeError(f"{op.name}: symbolic inputs need the graph front end (import xlaflow first).")
+        return _symbolic_handler(op, tensors, statics)
+    flat_inputs: list = []
+    arrays = _to_arrays(op, bound, weak_ok, flat_inputs)
+    try:
+        if _all_small_constants(arrays):
+            with jax.ensure_compile_time_eval():
+                out = op.impl(**arrays, **statics)
+        else:
+            out = op.impl(**arrays, **statics)
+    except errors.OpError:
+        raise
+    except (TypeError, ValueError, IndexError) as e:
+        if isinstance(e, jax.errors.ConcretizationTypeError) or type(e).__module__.startswith("xlaflow"):
+            raise
+        raise errors.InvalidArgumentError(f"{op.name}: {e}") from None
+    result = _wrap(out)
+    if _local.recorders:
+        for r in list(_local.recorders):
+            r.record(op, flat_inputs, arrays, statics, result)
+    return result
+
+
+def _iter_inputs(op: Op, tensors: dict) -> Iterable:
+    for p, v in tensors.items():
+        if p in op.lists and isinstance(v, (list, tuple)):
+            yield from v
+        else:
+            yield v
+
+
+def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (), same_dtype: Sequence[str] = (), dtype_arg: str | None = None) -> Callable:
+    """Declares a pure JAX function as an xlaflow op (see the module docstring).
+
+    Args:
+      name: the op's name in error messages and recorded programs (TF's op name).
+      tensors: parameters that receive tensors (converted to arrays).
+      lists: which of ``tensors`` receive a list of tensors (``None`` entries kept).
+      same_dtype: parameters whose tensors must share one dtype.
+      dtype_arg: unused by dispatch; documents which parameter selects the output dtype.
+    """
+
+    def decorate(impl: Callable) -> Callable:
+        o = Op(name, impl, tensors, lists, same_dtype, dtype_arg)
+
+        @functools.wraps(impl)
+        def api(*args: Any, **kwargs: Any) -> Any:
+            return call(o, args, kwargs)
+
+        api.op = o  # type: ignore[attr-defined]
+        return api
+
+    return decorate

@@ -1,0 +1,168 @@
+"""Ops that select elements by index or mask: gather, gather_nd, where,
+boolean_mask, one_hot, reverse, tensor_scatter_nd_update.
+
+Out-of-range indices are an error when their values are known (eager), as on TF's
+CPU; inside compiled code, where they cannot be checked, gathers fill with zeros
+(TF's GPU behaviour) rather than clamping silently.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from xlaflow._core import dtypes, errors
+from xlaflow.ops.array_ops import check_axis
+from xlaflow.ops.dispatch import op
+
+
+def _check_int(name: str, arg: str, idx) -> None:
+    if not jnp.issubdtype(idx.dtype, jnp.integer):
+        raise TypeError(f"{name}: argument `{arg}` must be an integer tensor. Received: dtype={idx.dtype}")
+
+
+def check_in_range(name: str, arg: str, idx, limit) -> None:
+    """Raises IndexOutOfRangeError if concrete ``idx`` has values outside [0, limit)."""
+    if isinstance(idx, jax.core.Tracer) or idx.size == 0:
+        return
+    host = np.asarray(idx)
+    lo, hi = host.min(), host.max()
+    if lo < 0 or hi >= limit:
+        bad = lo if lo < 0 else hi
+        raise errors.IndexOutOfRangeError(
+            f"{name}: argument `{arg}` must hold indices in [0, {limit}). Received: index {bad}"
+        )
+
+
+@op("GatherV2", tensors=("params", "indices"))
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0):
+    """Gathers slices of ``params`` along ``axis`` at ``indices``.
+
+    ``batch_dims`` leading dimensions are shared by ``params`` and ``indices``.
+    """
+    _check_int("gather", "indices", indices)
+    axis = batch_dims if axis is None else axis
+    ax = check_axis("gather", axis, params.ndim)
+    if batch_dims < 0:
+        batch_dims += indices.ndim
+    check_in_range("gather", "indices", indices, params.shape[ax])
+    fn = lambda p, i: jnp.take(p, i, axis=ax - batch_dims, mode="fill", fill_value=0)  # noqa: E731
+    for _ in range(batch_dims):
+        fn = jax.vmap(fn)
+    return fn(params, indices)
+
+
+@op("GatherNd", tensors=("params", "indices"))
+def gather_nd(params, indices, batch_dims=0):
+    """Gathers slices of ``params`` addressed by the last axis of ``indices``."""
+    _check_int("gather_nd", "indices", indices)
+    depth = indices.shape[-1]
+
+    def one(p, i):
+        if depth > p.ndim:
+            raise errors.InvalidArgumentError(
+                f"gather_nd: indices.shape[-1] ({depth}) must be <= the rank of `params` ({p.ndim})"
+            )
+        for d in range(depth):
+            check_in_range("gather_nd", "indices", i[..., d], p.shape[d])
+        flat = i.reshape(-1, depth)
+        out = p[tuple(flat[:, d] for d in range(depth))]
+        return out.reshape(i.shape[:-1] + p.shape[depth:])
+
+    fn = one
+    for _ in range(batch_dims):
+        fn = jax.vmap(fn)
+    return fn(params, indices)
+
+
+@op("SelectV2", tensors=("condition", "x", "y"), same_dtype=("x", "y"))
+def where(condition, x=None, y=None):
+    """``x`` where ``condition`` else ``y`` (broadcasting); with only ``condition``,
+    the coordinates of its true elements as an int64-style ``[n, rank]`` tensor."""
+    if condition.dtype != jnp.bool_:
+        raise TypeError(f"where: argument `condition` must be a bool tensor. Received: dtype={condition.dtype}")
+    if x is None and y is None:
+        if isinstance(condition, jax.core.Tracer):
+            raise TypeError(
+                "where: with only `condition`, the result size depends on its values, which "
+                "are not known inside compiled code. Pass `x` and `y`, or call it eagerly."
+            )
+        return jnp.stack(jnp.nonzero(condition), axis=-1).astype(dtypes.canonical(dtypes.int64).as_numpy_dtype)
+    if x is None or y is None:
+        raise ValueError("where: arguments `x` and `y` must be given together. Received: only one of them")
+    try:
+        np.broadcast_shapes(jnp.shape(condition), jnp.shape(x), jnp.shape(y))
+    except ValueError:
+        raise errors.InvalidArgumentError(
+            f"where: `condition`, `x` and `y` must broadcast together. Received: shapes "
+            f"{tuple(jnp.shape(condition))}, {tuple(jnp.shape(x))}, {tuple(jnp.shape(y))}"
+        ) from None
+    return jnp.where(condition, x, y)
+
+
+@op("BooleanMask", tensors=("tensor", "mask"))
+def boolean_mask(tensor, mask, axis=0):
+    """The elements (or slices) of ``tensor`` where ``mask`` is true, flattened over the
+    masked dimensions. Eager only: the result's size depends on the mask's values."""
+    if mask.dtype != jnp.bool_:
+        raise TypeError(f"boolean_mask: argument `mask` must be a bool tensor. Received: dtype={mask.dtype}")
+    ax = check_axis("boolean_mask", axis, tensor.ndim)
+    k = mask.ndim
+    if k == 0 or tensor.shape[ax:ax + k] != mask.shape:
+        raise errors.InvalidArgumentError(
+            f"boolean_mask: argument `mask` must have the shape of tensor.shape[{ax}:{ax + k}] "
+            f"({list(tensor.shape[ax:ax + k])}). Received: mask.shape={list(mask.shape)}"
+        )
+    if isinstance(mask, jax.core.Tracer):
+        raise TypeError(
+            "boolean_mask: the result size depends on the mask's values, which are not known "
+            "inside compiled code. Use xlaflow.where(mask, x, 0) and a weighted reduction instead."
+        )
+    flat = tensor.reshape(tensor.shape[:ax] + (-1,) + tensor.shape[ax + k:])
+    keep = np.flatnonzero(np.asarray(mask))
+    return jnp.take(flat, keep, axis=ax)
+
+
+@op("OneHot", tensors=("indices",))
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None):
+    """One-hot vectors of length ``depth``; out-of-range indices give all ``off_value``."""
+    _check_int("one_hot", "indices", indices)
+    if not isinstance(depth, (int, np.integer)) or depth < 0:
+        raise ValueError(f"one_hot: argument `depth` must be a non-negative int. Received: {depth!r}")
+    out_dtype = dtypes.canonical(dtype if dtype is not None else dtypes.float32).as_numpy_dtype
+    on = 1 if on_value is None else on_value
+    off = 0 if off_value is None else off_value
+    ax = -1 if axis is None else axis
+    check_axis("one_hot", ax, indices.ndim, extra=1)
+    hot = jax.nn.one_hot(indices, depth, axis=ax, dtype=jnp.bool_)
+    return jnp.where(hot, jnp.asarray(on, out_dtype), jnp.asarray(off, out_dtype))
+
+
+@op("ReverseV2")
+def reverse(x, axis):
+    """Reverses ``x`` along the given axes."""
+    axes = [check_axis("reverse", a, x.ndim) for a in (axis if isinstance(axis, (list, tuple)) else [axis])]
+    return jnp.flip(x, axis=tuple(axes))
+
+
+@op("TensorScatterUpdate", tensors=("tensor", "indices", "updates"), same_dtype=("tensor", "updates"))
+def tensor_scatter_nd_update(tensor, indices, updates):
+    """A copy of ``tensor`` with the slices addressed by ``indices`` set to ``updates``."""
+    _check_int("tensor_scatter_nd_update", "indices", indices)
+    depth = indices.shape[-1]
+    for d in range(depth):
+        check_in_range("tensor_scatter_nd_update", "indices", indices[..., d], tensor.shape[d])
+    idx = tuple(indices[..., d] for d in range(depth))
+    return tensor.at[idx].set(updates)
+
+
+@op("TensorScatterAdd", tensors=("tensor", "indices", "updates"), same_dtype=("tensor", "updates"))
+def tensor_scatter_nd_add(tensor, indices, updates):
+    """A copy of ``tensor`` with ``updates`` added at the slices addressed by ``indices``."""
+    _check_int("tensor_scatter_nd_add", "indices", indices)
+    depth = indices.shape[-1]
+    for d in range(depth):
+        check_in_range("tensor_scatter_nd_add", "indices", indices[..., d], tensor.shape[d])
+    idx = tuple(indices[..., d] for d in range(depth))
+    return tensor.at[idx].add(updates)
