@@ -63,7 +63,7 @@ class DType:
 
     @property
     def is_unsigned(self) -> bool:
-        return self._np.kind == "u" or self._np.kind == "b"
+        return self._np.kind == "u"
 
     @property
     def is_complex(self) -> bool:
@@ -168,6 +168,8 @@ def as_dtype(value: Any) -> DType:
     """
     if isinstance(value, DType):
         return value
+    if value is None:  # np.dtype(None) would mean float64
+        raise TypeError("as_dtype: argument `value` must name a dtype such as xlaflow.float32. Received: None")
     if isinstance(value, str) and value in _BY_NAME:
         return _BY_NAME[value]
     if value is float:

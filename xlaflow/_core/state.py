@@ -14,6 +14,8 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+import jax
+
 
 class StateScope:
     """Values of variables inside one pure computation, keyed by variable identity."""
@@ -83,7 +85,14 @@ def read(var: Any) -> Any:
 
 def write(var: Any, value: Any) -> None:
     scope = current()
-    if scope is None:
-        var._storage = value
-    else:
+    if scope is not None:
         scope.write(var, value)
+        return
+    if isinstance(value, jax.core.Tracer):
+        raise TypeError(
+            f"Variable {getattr(var, 'name', '?')}: cannot store a traced value outside a state "
+            "scope (this happens when a Variable is assigned inside jax.jit/jax.grad). Wrap the "
+            "function in xlaflow.function, which writes new values back after each call, or "
+            "return the new value from the compiled function and assign it outside."
+        )
+    var._storage = value

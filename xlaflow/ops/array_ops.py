@@ -180,18 +180,35 @@ def tile(input, multiples):  # noqa: A002
     return jnp.tile(input, multiples)
 
 
-@op("PadV2", tensors=("tensor",))
+@op("PadV2", tensors=("tensor", "constant_values"), same_dtype=("tensor", "constant_values"))
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0):
-    """Pads each axis by ``paddings[i] = [before, after]`` (CONSTANT, REFLECT, SYMMETRIC)."""
+    """Pads each axis by ``paddings[i] = [before, after]`` (CONSTANT, REFLECT, SYMMETRIC).
+
+    Raises:
+      InvalidArgumentError: bad ``paddings``; REFLECT needs each padding < the size of
+        its axis, SYMMETRIC <= it.
+    """
     paddings = [list(p) for p in paddings]
     if len(paddings) != tensor.ndim or any(len(p) != 2 or min(p) < 0 for p in paddings):
         raise errors.InvalidArgumentError(
             f"pad: argument `paddings` must be [rank={tensor.ndim}, 2] non-negative ints. Received: {paddings}"
         )
-    mode = mode.upper()
+    mode = mode.upper() if isinstance(mode, str) else mode
+    if mode in ("CONSTANT", "REFLECT", "SYMMETRIC") and not paddings:  # a scalar: nothing to pad
+        return jnp.asarray(tensor)
     if mode == "CONSTANT":
+        if jnp.ndim(constant_values) != 0:
+            raise ValueError(f"pad: argument `constant_values` must be a scalar. Received: shape {tuple(jnp.shape(constant_values))}")
         return jnp.pad(tensor, paddings, mode="constant", constant_values=constant_values)
     if mode in ("REFLECT", "SYMMETRIC"):
+        extra = 0 if mode == "REFLECT" else 1
+        for axis, (p, dim) in enumerate(zip(paddings, tensor.shape)):
+            if max(p) >= dim + extra:
+                limit = "less than" if mode == "REFLECT" else "at most"
+                raise errors.InvalidArgumentError(
+                    f"pad: argument `paddings` must be {limit} the size of each axis in {mode} mode. "
+                    f"Received: paddings[{axis}]={p} for axis {axis} of size {dim}"
+                )
         return jnp.pad(tensor, paddings, mode=mode.lower())
     raise ValueError(f"pad: argument `mode` must be 'CONSTANT', 'REFLECT' or 'SYMMETRIC'. Received: {mode!r}")
 

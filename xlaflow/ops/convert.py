@@ -50,12 +50,17 @@ def _host_array(value: Any, op: str | None, arg: str | None) -> np.ndarray:
             f"{_where(op, arg)} must be a tensor, array, number or (nested) list of "
             f"numbers with a regular shape. Received: {value!r:.200} ({e})"
         ) from None
-    if arr.dtype == object or arr.dtype.kind in "USV":
+    if arr.dtype == object or (arr.dtype.kind in "USV" and _kind(arr.dtype) == arr.dtype.kind):
         raise TypeError(
             f"{_where(op, arg)} must be a tensor, array, number or (nested) list of "
             f"numbers. Received: a value of type {type(value).__name__}: {value!r:.200}"
         )
     return arr
+
+
+def _dtype_note(value: Any, arr: np.ndarray) -> str:
+    """`` (dtype X)`` for arrays; nothing for Python values, whose dtype is inferred."""
+    return "" if isinstance(value, (_PY_SCALARS, list, tuple)) and not isinstance(value, np.generic) else f" (dtype {arr.dtype.name})"
 
 
 def _cast_host(arr: np.ndarray, target: dtypes.DType, value: Any, op: str | None, arg: str | None) -> np.ndarray:
@@ -64,7 +69,7 @@ def _cast_host(arr: np.ndarray, target: dtypes.DType, value: Any, op: str | None
     if dst not in _SAFE_KINDS[src] and not (src == "f" and dst in "iu" and np.all(np.isfinite(arr)) and np.all(arr == np.trunc(arr))):
         raise TypeError(
             f"{_where(op, arg)} cannot be converted to dtype {target.name} without losing "
-            f"information. Received: {value!r:.200} (dtype {arr.dtype.name}). "
+            f"information. Received: {value!r:.200}{_dtype_note(value, arr)}. "
             "Use xlaflow.cast to convert explicitly."
         )
     if target.is_integer and arr.size and dst in "iu" and src in "iu":
@@ -74,7 +79,7 @@ def _cast_host(arr: np.ndarray, target: dtypes.DType, value: Any, op: str | None
                 f"{_where(op, arg)} does not fit in {target.name}. Received values in "
                 f"[{arr.min()}, {arr.max()}]"
             )
-    return arr.astype(target.as_numpy_dtype, copy=False)
+    return _astype(arr, target)
 
 
 def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str | None = None) -> jax.Array:
@@ -103,15 +108,22 @@ def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str |
         if target is None:
             target = dtypes.canonical(arr.dtype)
         elif target == dtypes.int32 and arr.size and (arr.min() < -(2**31) or arr.max() >= 2**31):
-            target = dtypes.canonical(dtypes.int64)
-            if target == dtypes.int32:
+            # int64 when x64 is on; otherwise an error (not a narrowing warning: it cannot fit)
+            target = dtypes.int64
+            if not dtypes.x64_enabled():
                 raise ValueError(
                     f"{_where(op, arg)} holds integers outside int32's range and 64-bit "
                     "types are off; call xlaflow.config.enable_x64(). Received values in "
                     f"[{arr.min()}, {arr.max()}]"
                 )
-        return _device(arr.astype(target.as_numpy_dtype, copy=False))
-    return _device(arr.astype(dtypes.canonical(arr.dtype).as_numpy_dtype, copy=False))
+        return _device(_astype(arr, target))
+    return _device(_astype(arr, dtypes.canonical(arr.dtype)))
+
+
+def _astype(arr: np.ndarray, target: dtypes.DType) -> np.ndarray:
+    # A float too large for the narrower type becomes inf, as in TF (no NumPy warning).
+    with np.errstate(over="ignore"):
+        return arr.astype(target.as_numpy_dtype, copy=False)
 
 
 def _device(arr: np.ndarray) -> jax.Array:
@@ -157,15 +169,11 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
     ``constant(0., shape=[2, 3])`` fills the shape with the scalar, as in TF.
 
     Raises:
-      TypeError: the value cannot be represented in ``dtype``.
+      TypeError: the value cannot be represented in ``dtype``, or is a tensor of
+        another dtype (use ``xlaflow.cast``).
       ValueError: ``shape`` does not match the number of elements.
     """
-    if isinstance(value, TensorLike) or isinstance(value, (jax.Array, jax.core.Tracer)):
-        arr = value._read() if isinstance(value, TensorLike) else value
-        if dtype is not None:
-            arr = arr.astype(dtypes.canonical(dtype).as_numpy_dtype)
-    else:
-        arr = to_array(value, dtype, op="constant", arg="value")
+    arr = to_array(value, dtype, op="constant", arg="value")
     if shape is not None:
         from xlaflow._core.tensor_shape import known
 

@@ -99,7 +99,16 @@ def range(start, limit=None, delta=1, dtype=None):  # noqa: A001 - TF's public n
     return jnp.arange(start, limit, delta, dtype=_dtype(dtype))
 
 
-@op("linspace", tensors=())
+@op("linspace", tensors=("start", "stop"), same_dtype=("start", "stop"))
 def linspace(start, stop, num, axis=0):
-    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (float32)."""
-    return jnp.linspace(start, stop, int(num), axis=axis, dtype=_dtype(None))
+    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive.
+
+    ``start`` and ``stop`` may be tensors of one shape (the values are then laid out
+    along ``axis``); the result has their float dtype (float32 for integers).
+    """
+    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 0:
+        raise ValueError(f"linspace: argument `num` must be a non-negative int. Received: {num!r}")
+    dtype = jnp.result_type(start, stop)
+    if not jnp.issubdtype(dtype, jnp.floating):
+        dtype = _dtype(None)
+    return jnp.linspace(start, stop, int(num), axis=axis, dtype=dtype)

@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable, Sequence
 import jax
 import numpy as np
 
-from xlaflow._core import errors
+from xlaflow._core import dtypes, errors
 from xlaflow.ops import convert
 from xlaflow.ops.tensor import Tensor, TensorLike
 
@@ -45,10 +45,11 @@ _ARRAYS = (TensorLike, jax.Array, jax.core.Tracer)
 class Op:
     """An op: its name, pure implementation and which parameters hold tensors."""
 
-    __slots__ = ("name", "impl", "params", "tensors", "lists", "same_dtype", "defaults", "required", "dtype_arg")
+    __slots__ = ("name", "label", "impl", "params", "tensors", "lists", "same_dtype", "defaults", "required", "dtype_arg")
 
     def __init__(self, name: str, impl: Callable, tensors: Sequence[str], lists: Sequence[str], same_dtype: Sequence[str], dtype_arg: str | None):
-        self.name = name
+        self.name = name  # TF's op name, as recorded programs show it
+        self.label = impl.__name__.lstrip("_")  # the public name, as error messages show it
         self.impl = impl
         sig = inspect.signature(impl)
         self.params = [p for p in sig.parameters if sig.parameters[p].kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
@@ -69,7 +70,7 @@ class Op:
     def bind(self, args: tuple, kwargs: dict) -> dict:
         params = self.params
         if len(args) > len(params) + 1:
-            raise TypeError(f"{self.name}() takes at most {len(params) + 1} positional arguments ({len(args)} given)")
+            raise TypeError(f"{self.label}() takes at most {len(params) + 1} positional arguments ({len(args)} given)")
         bound = dict(self.defaults)
         if len(args) == len(params) + 1:  # TF signatures end with `name`
             args = args[:-1]
@@ -78,13 +79,13 @@ class Op:
             if k == "name":
                 continue
             if k not in bound and k not in params:
-                raise TypeError(f"{self.name}() got an unexpected keyword argument {k!r}")
+                raise TypeError(f"{self.label}() got an unexpected keyword argument {k!r}")
             if k in params[: len(args)]:
-                raise TypeError(f"{self.name}() got multiple values for argument {k!r}")
+                raise TypeError(f"{self.label}() got multiple values for argument {k!r}")
             bound[k] = v
         for k in self.required:
             if k not in bound:
-                raise TypeError(f"{self.name}() missing required argument {k!r}")
+                raise TypeError(f"{self.label}() missing required argument {k!r}")
         return bound
 
 
@@ -163,15 +164,17 @@ def _convert_group(op: Op, bound: dict) -> bool:
     owner = None
     for p in op.same_dtype:
         v = bound[p]
-        for item in (v if p in op.lists and isinstance(v, (list, tuple)) else (v,)):
+        is_list = p in op.lists and isinstance(v, (list, tuple))
+        for i, item in enumerate(v if is_list else (v,)):
             if _typed(item):
                 d = item.dtype
+                where = f"{p}[{i}]" if is_list else p
                 if dtype is None:
-                    dtype, owner = d, p
+                    dtype, owner = d, where
                 elif np.dtype(getattr(d, "as_numpy_dtype", d)) != np.dtype(getattr(dtype, "as_numpy_dtype", dtype)):
                     raise errors.InvalidArgumentError(
-                        f"{op.name}: arguments `{owner}` and `{p}` must have the same dtype. "
-                        f"Received: {owner}.dtype={_dname(dtype)}, {p}.dtype={_dname(d)}. "
+                        f"{op.label}: arguments `{owner}` and `{where}` must have the same dtype. "
+                        f"Received: {owner}.dtype={_dname(dtype)}, {where}.dtype={_dname(d)}. "
                         "Use xlaflow.cast to convert one of them."
                     )
     if dtype is None:
@@ -180,7 +183,9 @@ def _convert_group(op: Op, bound: dict) -> bool:
         v = bound[p]
         if p in op.lists and isinstance(v, (list, tuple)):
             bound[p] = [x if _typed(x) or x is None else _hint(x, dtype, op, p) for x in v]
-        elif not _typed(v) and v is not None and not isinstance(v, _PY_SCALARS):
+        elif _typed(v) or v is None:
+            continue
+        elif not _is_py_scalar(v) or not _stays_weak(v, dtype):
             bound[p] = _hint(v, dtype, op, p)
     return True
 
@@ -189,11 +194,30 @@ def _dname(d: Any) -> str:
     return getattr(d, "name", str(d))
 
 
+def _is_py_scalar(value: Any) -> bool:
+    # NumPy scalars (np.float64 subclasses float) carry a dtype of their own: not weak.
+    return isinstance(value, _PY_SCALARS) and not isinstance(value, np.generic)
+
+
+def _stays_weak(value: Any, dtype: Any) -> bool:
+    """Whether a Python scalar can join a group of ``dtype`` as a weakly typed value
+    without changing the group's dtype or wrapping around (TF converts it to ``dtype``:
+    ``int32 + 1.0`` is int32, ``int32 + 1.5`` and ``int8 + 300`` are errors)."""
+    d = dtypes.as_dtype(dtype)
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        if d.is_integer:
+            return int(d.min) <= value <= int(d.max)
+        return not d.is_bool
+    if isinstance(value, float):
+        return d.is_floating or d.is_complex
+    return d.is_complex
+
+
 def _hint(value: Any, dtype: Any, op: Op, arg: str) -> Any:
-    try:
-        return convert.to_array(value, dtype, op=op.name, arg=arg)
-    except TypeError:
-        return convert.to_array(value, op=op.name, arg=arg)
+    """``value`` converted to the group's ``dtype`` (TypeError/ValueError if it cannot be)."""
+    return convert.to_array(value, dtype, op=op.label, arg=arg)
 
 
 def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list) -> dict:
@@ -204,9 +228,9 @@ def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list) -> dict:
             if isinstance(v, TensorLike) or isinstance(v, (np.ndarray, jax.Array)):
                 v = [v[i] for i in range(len(v))]
             elif not isinstance(v, (list, tuple)):
-                raise TypeError(f"{op.name}: argument `{p}` must be a list of tensors. Received: {v!r:.200}")
+                raise TypeError(f"{op.label}: argument `{p}` must be a list of tensors. Received: {v!r:.200}")
             flat_inputs.extend(v)
-            arrays[p] = [None if x is None else convert.to_array(x, op=op.name, arg=p) for x in v]
+            arrays[p] = [None if x is None else convert.to_array(x, op=op.label, arg=p) for x in v]
             continue
         flat_inputs.append(v)
         if v is None:
@@ -214,7 +238,7 @@ def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list) -> dict:
         elif weak_ok and isinstance(v, _PY_SCALARS) and p in op.same_dtype:
             arrays[p] = v
         else:
-            arrays[p] = convert.to_array(v, op=op.name, arg=p)
+            arrays[p] = convert.to_array(v, op=op.label, arg=p)
     return arrays
 
 
@@ -247,12 +271,12 @@ def call(op: Op, args: tuple, kwargs: dict) -> Any:
     statics = {k: v for k, v in bound.items() if k not in op.tensors}
     for k, v in statics.items():
         if v is not None and not isinstance(v, (str, bool, int, float)) and not callable(v):
-            statics[k] = static_value(v, op.name, k)
+            statics[k] = static_value(v, op.label, k)
     weak_ok = _convert_group(op, bound) if op.same_dtype else False
     tensors = {k: bound[k] for k in op.tensors}
     if any(is_symbolic(x) for x in _iter_inputs(op, tensors)):
         if _symbolic_handler is None:
-            raise TypeError(f"{op.name}: symbolic inputs need the graph front end (import xlaflow first).")
+            raise TypeError(f"{op.label}: symbolic inputs need the graph front end (import xlaflow first).")
         return _symbolic_handler(op, tensors, statics)
     flat_inputs: list = []
     arrays = _to_arrays(op, bound, weak_ok, flat_inputs)
@@ -265,14 +289,23 @@ def call(op: Op, args: tuple, kwargs: dict) -> Any:
     except errors.OpError:
         raise
     except (TypeError, ValueError, IndexError) as e:
-        if isinstance(e, jax.errors.ConcretizationTypeError) or type(e).__module__.startswith("xlaflow"):
+        if isinstance(e, jax.errors.ConcretizationTypeError) or type(e).__module__.startswith("xlaflow") or _raised_by_xlaflow(e):
             raise
-        raise errors.InvalidArgumentError(f"{op.name}: {e}") from None
+        raise errors.InvalidArgumentError(f"{op.label}: {e}") from None
     result = _wrap(out)
     if _local.recorders:
         for r in list(_local.recorders):
             r.record(op, flat_inputs, arrays, statics, result)
     return result
+
+
+def _raised_by_xlaflow(e: BaseException) -> bool:
+    """Whether ``e`` was raised by xlaflow code itself (a deliberate, already
+    well-worded error such as an op's TypeError for a bad dtype), not deep in JAX."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and str(tb.tb_frame.f_globals.get("__name__", "")).startswith("xlaflow")
 
 
 def _iter_inputs(op: Op, tensors: dict) -> Iterable:
@@ -287,7 +320,8 @@ def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (),
     """Declares a pure JAX function as an xlaflow op (see the module docstring).
 
     Args:
-      name: the op's name in error messages and recorded programs (TF's op name).
+      name: TF's op name, shown in recorded programs (error messages use the
+        implementation's own name, which is the public one).
       tensors: parameters that receive tensors (converted to arrays).
       lists: which of ``tensors`` receive a list of tensors (``None`` entries kept).
       same_dtype: parameters whose tensors must share one dtype.

@@ -1,5 +1,5 @@
 """Ops that select elements by index or mask: gather, gather_nd, where,
-boolean_mask, one_hot, reverse, tensor_scatter_nd_update.
+boolean_mask, one_hot, reverse, tensor_scatter_nd_update/add, embedding_lookup.
 
 Out-of-range indices are an error when their values are known (eager), as on TF's
 CPU; inside compiled code, where they cannot be checked, gathers fill with zeros
@@ -79,7 +79,8 @@ def gather_nd(params, indices, batch_dims=0):
 @op("SelectV2", tensors=("condition", "x", "y"), same_dtype=("x", "y"))
 def where(condition, x=None, y=None):
     """``x`` where ``condition`` else ``y`` (broadcasting); with only ``condition``,
-    the coordinates of its true elements as an int64-style ``[n, rank]`` tensor."""
+    the coordinates of its true elements as an ``[n, rank]`` int64 tensor (int32 while
+    64-bit types are off)."""
     if condition.dtype != jnp.bool_:
         raise TypeError(f"where: argument `condition` must be a bool tensor. Received: dtype={condition.dtype}")
     if x is None and y is None:
@@ -88,7 +89,9 @@ def where(condition, x=None, y=None):
                 "where: with only `condition`, the result size depends on its values, which "
                 "are not known inside compiled code. Pass `x` and `y`, or call it eagerly."
             )
-        return jnp.stack(jnp.nonzero(condition), axis=-1).astype(dtypes.canonical(dtypes.int64).as_numpy_dtype)
+        # TF returns int64; without x64 that is int32, and no warning: the user asked for nothing.
+        index_dtype = np.int64 if dtypes.x64_enabled() else np.int32
+        return jnp.asarray(np.argwhere(np.asarray(condition)).astype(index_dtype))
     if x is None or y is None:
         raise ValueError("where: arguments `x` and `y` must be given together. Received: only one of them")
     try:
@@ -124,13 +127,24 @@ def boolean_mask(tensor, mask, axis=0):
     return jnp.take(flat, keep, axis=ax)
 
 
-@op("OneHot", tensors=("indices",))
+@op("OneHot", tensors=("indices", "on_value", "off_value"), same_dtype=("on_value", "off_value"))
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None):
-    """One-hot vectors of length ``depth``; out-of-range indices give all ``off_value``."""
+    """One-hot vectors of length ``depth``; out-of-range indices give all ``off_value``.
+
+    The dtype is ``dtype`` if given, else that of ``on_value`` or ``off_value`` if
+    given, else float32 (TF's rule).
+    """
     _check_int("one_hot", "indices", indices)
     if not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError(f"one_hot: argument `depth` must be a non-negative int. Received: {depth!r}")
-    out_dtype = dtypes.canonical(dtype if dtype is not None else dtypes.float32).as_numpy_dtype
+    for arg, v in (("on_value", on_value), ("off_value", off_value)):
+        if v is not None and jnp.ndim(v) != 0:
+            raise ValueError(f"one_hot: argument `{arg}` must be a scalar. Received: shape {tuple(jnp.shape(v))}")
+    if dtype is not None:
+        out_dtype = dtypes.canonical(dtype).as_numpy_dtype
+    else:
+        typed = [v.dtype for v in (on_value, off_value) if hasattr(v, "dtype")]
+        out_dtype = typed[0] if typed else np.float32
     on = 1 if on_value is None else on_value
     off = 0 if off_value is None else off_value
     ax = -1 if axis is None else axis
@@ -146,23 +160,69 @@ def reverse(x, axis):
     return jnp.flip(x, axis=tuple(axes))
 
 
+def _scatter_index(name: str, tensor, indices, updates) -> tuple:
+    """The index tuple for ``tensor.at[...]``, after checking dtypes, ranges and shapes."""
+    _check_int(name, "indices", indices)
+    depth = indices.shape[-1]
+    if depth > tensor.ndim:
+        raise errors.InvalidArgumentError(
+            f"{name}: indices.shape[-1] ({depth}) must be <= the rank of `tensor` ({tensor.ndim})"
+        )
+    expected = tuple(indices.shape[:-1]) + tuple(tensor.shape[depth:])
+    if tuple(jnp.shape(updates)) != expected:
+        raise errors.InvalidArgumentError(
+            f"{name}: argument `updates` must have shape indices.shape[:-1] + tensor.shape[{depth}:] = "
+            f"{list(expected)}. Received: updates.shape={list(jnp.shape(updates))}"
+        )
+    for d in range(depth):
+        check_in_range(name, "indices", indices[..., d], tensor.shape[d])
+    return tuple(indices[..., d] for d in range(depth))
+
+
 @op("TensorScatterUpdate", tensors=("tensor", "indices", "updates"), same_dtype=("tensor", "updates"))
 def tensor_scatter_nd_update(tensor, indices, updates):
     """A copy of ``tensor`` with the slices addressed by ``indices`` set to ``updates``."""
-    _check_int("tensor_scatter_nd_update", "indices", indices)
-    depth = indices.shape[-1]
-    for d in range(depth):
-        check_in_range("tensor_scatter_nd_update", "indices", indices[..., d], tensor.shape[d])
-    idx = tuple(indices[..., d] for d in range(depth))
-    return tensor.at[idx].set(updates)
+    return tensor.at[_scatter_index("tensor_scatter_nd_update", tensor, indices, updates)].set(updates)
 
 
 @op("TensorScatterAdd", tensors=("tensor", "indices", "updates"), same_dtype=("tensor", "updates"))
 def tensor_scatter_nd_add(tensor, indices, updates):
     """A copy of ``tensor`` with ``updates`` added at the slices addressed by ``indices``."""
-    _check_int("tensor_scatter_nd_add", "indices", indices)
-    depth = indices.shape[-1]
-    for d in range(depth):
-        check_in_range("tensor_scatter_nd_add", "indices", indices[..., d], tensor.shape[d])
-    idx = tuple(indices[..., d] for d in range(depth))
-    return tensor.at[idx].add(updates)
+    return tensor.at[_scatter_index("tensor_scatter_nd_add", tensor, indices, updates)].add(updates)
+
+
+def embedding_lookup(params, ids, max_norm=None, name=None):
+    """Rows of ``params`` (a tensor, or a list of shards split by "mod") at ``ids``.
+
+    With ``max_norm``, looked-up rows whose L2 norm exceeds it are scaled down to it.
+    """
+    if isinstance(params, (list, tuple)):
+        if not params:
+            raise ValueError("embedding_lookup: argument `params` must not be an empty list. Received: []")
+        if len(params) > 1:
+            # "mod" partitioning: id i lives in shard i % n at row i // n.
+            from xlaflow.ops.array_ops import stack
+
+            n = len(params)
+            sizes = [int(np.shape(p)[0]) for p in params]
+            if len(set(sizes)) != 1:
+                raise ValueError(
+                    "embedding_lookup: shards in `params` must have equal numbers of rows. "
+                    f"Received: rows per shard {sizes}"
+                )
+            rows = sizes[0]
+            params = stack([params[k] for k in range(n)], axis=1)
+            params = _flatten_shards(params, n * rows)
+        else:
+            params = params[0]
+    out = gather(params, ids)
+    if max_norm is not None:
+        from xlaflow.ops.clip_ops import clip_by_norm
+
+        out = clip_by_norm(out, max_norm, axes=[-1])
+    return out
+
+
+@op("Reshape", tensors=("stacked",))
+def _flatten_shards(stacked, total):
+    return stacked.reshape((total,) + tuple(stacked.shape[2:]))

@@ -18,7 +18,6 @@ import numpy as np
 
 from xlaflow._core import errors
 from xlaflow.ops.dispatch import op, static_value
-from xlaflow.ops.gather_ops import check_in_range
 from xlaflow.ops.tensor import TensorLike
 
 _ARRAY_TYPES = (TensorLike, jax.Array, np.ndarray, list)
@@ -54,6 +53,8 @@ def split_key(key: Any) -> tuple[tuple, list]:
         elif isinstance(item, TensorLike) and item.shape.rank == 0 and item.dtype.is_integer and not isinstance(item._read(), jax.core.Tracer):
             template.append(("i", int(item)))
         elif isinstance(item, _ARRAY_TYPES) or isinstance(item, jax.core.Tracer):
+            if isinstance(item, list) and not item:  # NumPy reads [] as an empty int index
+                item = np.zeros((0,), np.int32)
             arrays.append(item)
             template.append(("a", len(arrays) - 1))
         else:
@@ -100,7 +101,11 @@ def _check_ints(template: tuple, shape: tuple, arrays: list) -> None:
                 n = shape[dim]
                 if not isinstance(a, jax.core.Tracer) and a.size:
                     host = np.asarray(a)
-                    check_in_range("strided_slice", "key", np.where(host < 0, host + n, host), n)
+                    bad = host[(host < -n) | (host >= n)]
+                    if bad.size:
+                        raise errors.IndexOutOfRangeError(
+                            f"strided_slice: index {bad.flat[0]} is out of bounds for axis {dim} with size {n}"
+                        )
                 dim += 1
 
 

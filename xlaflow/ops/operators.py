@@ -4,7 +4,7 @@ Installed once, onto both classes, by :func:`install`, so that an expression on 
 Variable is exactly the op on its value (recorded by tapes, traced in compiled code).
 ``&``, ``|``, ``^`` and ``~`` are logical on bool tensors and bitwise on integers.
 ``==`` and ``!=`` compare elementwise; comparing with ``None`` or a value of an
-incompatible shape gives False/True, as TensorFlow does.
+incompatible shape gives False/True, as TensorFlow does (a dtype mismatch is an error).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import jax.numpy as jnp
+import numpy as np
 
 from xlaflow._core import dtypes
 from xlaflow.ops import binary_ops as b
@@ -47,22 +48,30 @@ def _xor(x: Any, y: Any) -> Any:
     return b.logical_xor(x, y) if _is_bool(x) and _is_bool(y) else b.bitwise_xor(x, y)
 
 
-def _eq(x: Any, y: Any) -> Any:
-    if y is None:
-        return False
+def _broadcastable(x: Any, y: Any) -> bool:
+    """False only when both shapes are known and cannot broadcast together."""
     try:
-        return b.equal(x, y)
+        shapes = [tuple(1 if d is None else d for d in (v.shape if hasattr(v, "shape") else np.shape(v))) for v in (x, y)]
     except (TypeError, ValueError):
+        return True  # e.g. a ragged list: let the op report it
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
         return False
+    return True
+
+
+def _eq(x: Any, y: Any) -> Any:
+    # Like TF: None and incompatible shapes compare unequal; a dtype mismatch raises.
+    if y is None or not _broadcastable(x, y):
+        return False
+    return b.equal(x, y)
 
 
 def _ne(x: Any, y: Any) -> Any:
-    if y is None:
+    if y is None or not _broadcastable(x, y):
         return True
-    try:
-        return b.not_equal(x, y)
-    except (TypeError, ValueError):
-        return True
+    return b.not_equal(x, y)
 
 
 def _flip(fn: Any) -> Any:

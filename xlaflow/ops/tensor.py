@@ -176,8 +176,16 @@ class Reference:
         return f"<Reference wrapping {self._obj!r}>"
 
 
-def _numpy_text(arr: np.ndarray) -> str:
-    return np.array2string(arr, separator=" ", threshold=1000) if arr.ndim else repr(arr.item()) if arr.dtype.kind in "fc" else str(arr.item())
+def numpy_text(arr: np.ndarray, is_repr: bool = False) -> str:
+    """A value as TF prints it inside ``str`` (``is_repr``: after ``numpy=`` in reprs).
+
+    Scalars print as the NumPy scalar (float32 0.1 as ``0.1``); multi-line arrays
+    start on a new line, as in TF.
+    """
+    if not arr.ndim:
+        return str(arr[()])
+    text = repr(arr) if is_repr else np.array2string(arr, separator=" ", threshold=1000)
+    return "\n" + text if "\n" in text else text
 
 
 class Tensor(TensorLike):
@@ -214,13 +222,12 @@ class Tensor(TensorLike):
     def __str__(self) -> str:
         if is_traced(self._value):
             return f'Tensor("traced", shape={self.shape}, dtype={self.dtype.name})'
-        return f"tf.Tensor({_numpy_text(np.asarray(self._value))}, shape={self.shape}, dtype={self.dtype.name})"
+        return f"tf.Tensor({numpy_text(np.asarray(self._value))}, shape={self.shape}, dtype={self.dtype.name})"
 
     def __repr__(self) -> str:
         if is_traced(self._value):
             return f'<tf.Tensor "traced" shape={self.shape} dtype={self.dtype.name}>'
-        arr = np.asarray(self._value)
-        text = repr(arr) if arr.ndim else _numpy_text(arr)
+        text = numpy_text(np.asarray(self._value), is_repr=True)
         return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={text}>"
 
 

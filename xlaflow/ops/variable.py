@@ -19,7 +19,7 @@ import numpy as np
 from xlaflow._core import dtypes, state
 from xlaflow._core.tensor_shape import TensorShape, as_shape
 from xlaflow.ops import convert
-from xlaflow.ops.tensor import Tensor, TensorLike, is_traced
+from xlaflow.ops.tensor import Tensor, TensorLike, is_traced, numpy_text
 
 _names_lock = threading.Lock()
 _name_counts: dict[str, itertools.count] = {}
@@ -130,20 +130,20 @@ class Variable(TensorLike):
     read_value = value
 
     # -- writing ---------------------------------------------------------------------
-    def _checked(self, value: Any, op: str) -> Any:
+    def _checked(self, value: Any, op: str, arg: str = "value") -> Any:
         if getattr(value, "_xf_symbolic", False):
-            raise TypeError(f"Variable.{op}: argument `value` must be concrete here. Received: {value!r}")
+            raise TypeError(f"Variable.{op}: argument `{arg}` must be concrete here. Received: {value!r}")
         dtype = self.dtype
-        arr = convert.to_array(value, dtype, op=f"Variable.{op}", arg="value") if not isinstance(value, TensorLike) else value._read()
+        arr = convert.to_array(value, dtype, op=f"Variable.{op}", arg=arg) if not isinstance(value, TensorLike) else value._read()
         if arr.dtype != np.dtype(dtype.as_numpy_dtype):
             raise TypeError(
-                f"Variable.{op}: argument `value` must have the variable's dtype {dtype.name} "
+                f"Variable.{op}: argument `{arg}` must have the variable's dtype {dtype.name} "
                 f"(variable {self._name}). Received: dtype {dtypes.as_dtype(arr.dtype).name}. "
                 "Use xlaflow.cast to convert it."
             )
         if not self._shape.is_compatible_with(arr.shape):
             raise ValueError(
-                f"Variable.{op}: argument `value` must have shape {self._shape} "
+                f"Variable.{op}: argument `{arg}` must have shape {self._shape} "
                 f"(variable {self._name}). Received: shape {TensorShape(arr.shape)}"
             )
         return arr
@@ -166,7 +166,7 @@ class Variable(TensorLike):
         return self
 
     def _checked_delta(self, delta: Any, op: str) -> Any:
-        arr = self._checked(delta, op) if self._shape.is_fully_defined() else convert.to_array(delta, self.dtype)
+        arr = self._checked(delta, op, "delta")
         if tuple(arr.shape) != tuple(self._read().shape):
             raise ValueError(
                 f"Variable.{op}: argument `delta` must have shape {self.shape}. "
@@ -179,7 +179,8 @@ class Variable(TensorLike):
         value = self._read()
         if is_traced(value):
             return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}>"
-        return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}, numpy={np.asarray(value)!r}>"
+        text = numpy_text(np.asarray(value), is_repr=True)
+        return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}, numpy={text}>"
 
     __str__ = __repr__
 

@@ -1,0 +1,131 @@
+"""xlaflow: TensorFlow/Keras training styles on one compiled JAX/XLA core.
+
+``import xlaflow as tf`` gives the TensorFlow namespace. This module only
+re-exports: every name is defined in a private module under ``xlaflow/_core`` or
+``xlaflow/ops`` (and the namespaces ``xlaflow.math``, ``nn``, ``linalg``, ``random``).
+"""
+
+from xlaflow import config, dtypes, errors, linalg, math, nn, random
+from xlaflow._core.dtypes import (
+    DType,
+    as_dtype,
+    bfloat16,
+    bool,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+from xlaflow._core.tensor_shape import TensorShape
+from xlaflow._core.tensor_spec import TensorSpec
+from xlaflow.ops import Tensor, Variable
+from xlaflow.ops.array_ops import (
+    broadcast_to,
+    cast,
+    concat,
+    expand_dims,
+    identity,
+    pad,
+    rank,
+    reshape,
+    shape,
+    size,
+    split,
+    squeeze,
+    stack,
+    stop_gradient,
+    tile,
+    transpose,
+    unstack,
+)
+from xlaflow.ops.binary_ops import (
+    add,
+    atan2,
+    divide,
+    equal,
+    floordiv,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    matmul,
+    maximum,
+    minimum,
+    multiply,
+    not_equal,
+    pow,
+    subtract,
+    truediv,
+)
+from xlaflow.autodiff import GradientTape
+from xlaflow.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
+from xlaflow.ops.contract_ops import add_n, einsum, tensordot
+from xlaflow.ops.convert import constant, convert_to_tensor
+from xlaflow.ops.creation_ops import eye, fill, linspace, ones, ones_like, range, zeros, zeros_like
+from xlaflow.ops.gather_ops import (
+    boolean_mask,
+    gather,
+    gather_nd,
+    one_hot,
+    reverse,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_update,
+    where,
+)
+from xlaflow.ops.linalg_ops import norm
+from xlaflow.ops.operators import abs, negative
+from xlaflow.ops.reduce_ops import (
+    reduce_all,
+    reduce_any,
+    reduce_logsumexp,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+)
+from xlaflow.ops.scan_ops import argmax, argmin, argsort, cumsum, sort
+from xlaflow.ops.unary_ops import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atanh,
+    cos,
+    cosh,
+    exp,
+    floor,
+    round,
+    sigmoid,
+    sign,
+    sin,
+    sinh,
+    sqrt,
+    square,
+    tan,
+    tanh,
+)
+
+newaxis = None
+__version__ = "0.1.0"
+
+
+def is_tensor(x: object) -> "bool":
+    """Whether ``x`` is an xlaflow Tensor or Variable (TF's ``tf.is_tensor``)."""
+    return isinstance(x, (Tensor, Variable)) or getattr(x, "_xf_symbolic", False) is True

@@ -1,0 +1,3 @@
+"""Automatic differentiation front end: ``GradientTape`` over recorded programs."""
+
+from xlaflow.autodiff.tape import GradientTape  # noqa: F401

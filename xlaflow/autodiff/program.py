@@ -1,0 +1,162 @@
+"""A recorded program: the ops a tape saw, replayable as one pure JAX function.
+
+A :class:`Record` is one op call: the op, its static attributes and where each input
+came from (an earlier record's output, a read of a source, or a constant). A
+:class:`Program` is the slice of records between some sources and targets; it turns
+into ``replay(source_values, constants) -> targets``, which ``jax.vjp`` differentiates.
+
+Programs are compiled once per *structure* — ops, attributes, wiring, and the shapes
+and dtypes of sources and constants — and cached, so a training loop that records
+the same program every step compiles on its first step only. Constants travel as
+arguments of the compiled function, never as baked-in values, so new data each step
+does not recompile.
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import Any, Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+# An input's origin: ("op", record_index, output_index) | ("src", slot) | ("const", k)
+Origin = tuple
+
+
+class Record:
+    """One op call seen by a tape."""
+
+    __slots__ = ("op", "statics", "inputs", "in_structure", "outputs", "out_treedef")
+
+    def __init__(self, op: Any, statics: dict, inputs: list, in_structure: dict, outputs: list, out_treedef: Any):
+        self.op = op
+        self.statics = statics
+        self.inputs = inputs  # per flat input: (kind, payload) fixed at record time
+        self.in_structure = in_structure  # param -> None (single) or list length
+        self.outputs = outputs  # flat output Tensors (None for non-tensor leaves)
+        self.out_treedef = out_treedef
+
+
+def freeze(value: Any) -> Any:
+    """A hashable stand-in for a static attribute (identity for unhashable objects)."""
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(freeze(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, freeze(v)) for k, v in value.items())))
+    if isinstance(value, np.ndarray):
+        return ("nd", value.dtype.str, value.shape, value.tobytes())
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return value
+
+
+def aval_key(value: Any) -> Any:
+    if isinstance(value, (bool, int, float, complex)):
+        return ("py", type(value).__name__)
+    return (tuple(np.shape(value)), str(value.dtype), bool(getattr(value, "weak_type", False)))
+
+
+class Program:
+    """The records that lead from ``n_sources`` source slots to the targets."""
+
+    def __init__(self, records: list[Record], wiring: list[tuple[int, list[Origin]]], targets: list[Origin], n_sources: int,
+                 constants: list, perturb: dict[tuple[int, int], int] | None = None):
+        self.records = records  # in execution order, only those needed
+        self.wiring = wiring  # (record position, origins of its flat inputs)
+        self.targets = targets
+        self.n_sources = n_sources
+        self.constants = constants  # arrays / Python scalars, passed as arguments
+        self.perturb = perturb or {}  # (record, output) -> source slot added to it
+        self.slot_objects: list = []  # what fills each source slot (Tensor/Variable/None)
+        self.const_objects: list = []  # the Tensor/Variable behind each constant, if any
+
+    def key(self, sources: Sequence[Any]) -> tuple:
+        ops = tuple(
+            (id(rec.op), rec.op.name, tuple(sorted((k, freeze(v)) for k, v in rec.statics.items())), tuple(origins),
+             tuple(sorted(rec.in_structure.items())), rec.out_treedef)
+            for rec, (_, origins) in zip(self.records, self.wiring)
+        )
+        return (ops, tuple(self.targets), tuple(sorted(self.perturb.items())),
+                tuple(aval_key(s) for s in sources), tuple(aval_key(c) for c in self.constants))
+
+    def replay_fn(self) -> Callable:
+        records, wiring, targets, perturb = self.records, self.wiring, self.targets, self.perturb
+
+        def replay(sources: Sequence[Any], constants: Sequence[Any]) -> list:
+            produced: dict[tuple[int, int], Any] = {}
+
+            def fetch(origin: Origin) -> Any:
+                kind = origin[0]
+                if kind == "op":
+                    return produced[(origin[1], origin[2])]
+                if kind == "src":
+                    return sources[origin[1]]
+                return constants[origin[1]]
+
+            for rec, (pos, origins) in zip(records, wiring):
+                flat = [None if o is None else fetch(o) for o in origins]
+                args, i = {}, 0
+                for p, n in rec.in_structure.items():
+                    if n is None:
+                        args[p] = flat[i]
+                        i += 1
+                    else:
+                        args[p] = flat[i:i + n]
+                        i += n
+                out = rec.op.impl(**args, **rec.statics)
+                leaves = jax.tree_util.tree_leaves(out)
+                for j, leaf in enumerate(leaves):
+                    k = perturb.get((pos, j))
+                    produced[(pos, j)] = leaf if k is None else leaf + sources[k]
+            return [fetch(t) for t in targets]
+
+        return replay
+
+
+_CACHE: "collections.OrderedDict[tuple, Callable]" = collections.OrderedDict()
+_CACHE_SIZE = 512
+compile_count = 0  # programs compiled so far (tests and benchmarks read it)
+
+
+def cached(key: tuple, build: Callable[[], Callable]) -> Callable:
+    """The compiled function for ``key``, building (and counting) it on first use."""
+    global compile_count
+    fn = _CACHE.get(key)
+    if fn is None:
+        fn = build()
+        compile_count += 1
+        _CACHE[key] = fn
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
+    return fn
+
+
+def vjp_fn(program: Program) -> Callable:
+    """``grads(sources, constants, cotangents) -> list of source cotangents``, jitted."""
+    replay = program.replay_fn()
+
+    def grads(sources, constants, cotangents):
+        _, pullback = jax.vjp(lambda s: replay(s, constants), list(sources))
+        return pullback(list(cotangents))[0]
+
+    return jax.jit(grads)
+
+
+def jacobian_fn(program: Program) -> Callable:
+    """``jac(sources, constants) -> [per source jacobian]`` of the single target, jitted."""
+    replay = program.replay_fn()
+
+    def jac(sources, constants):
+        return jax.jacrev(lambda s: replay(s, constants)[0])(list(sources))
+
+    return jax.jit(jac)
+
+
+def zeros_like_aval(value: Any) -> Any:
+    return jnp.zeros(np.shape(value), value.dtype)

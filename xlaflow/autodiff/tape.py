@@ -1,0 +1,363 @@
+"""``GradientTape``: records ops eagerly; ``gradient`` replays them under ``jax.vjp``.
+
+While a tape is active it is a recorder of :mod:`xlaflow.ops.dispatch`: every op
+whose inputs depend on a watched value (a watched tensor, a trainable Variable read
+inside the tape, or an earlier recorded output) is appended as a
+:class:`~xlaflow.autodiff.program.Record`. ``gradient`` slices out the records between
+the sources and the target, and runs the cached, compiled vector-Jacobian product of
+that program (see :mod:`xlaflow.autodiff.program`): a loop that records the same
+program each step compiles once.
+
+``gradient`` itself runs as an op, so an outer tape records it and can differentiate
+the gradient again (second order).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from xlaflow.autodiff import program as prog
+from xlaflow.ops import dispatch
+from xlaflow.ops.tensor import Tensor, TensorLike
+from xlaflow.ops.variable import Variable
+
+def _differentiable(value: Any) -> bool:
+    dt = np.dtype(value.dtype.as_numpy_dtype) if isinstance(value, TensorLike) else np.dtype(value.dtype)
+    return dt.kind in "fc" or dt == np.dtype(jnp.bfloat16)
+
+
+def _flatten(structure: Any) -> tuple[list, Any]:
+    return jax.tree_util.tree_flatten(structure, is_leaf=lambda x: x is None or isinstance(x, (TensorLike,)) or dispatch.is_symbolic(x))
+
+
+class GradientTape:
+    """Records operations for automatic differentiation (TF's ``tf.GradientTape``).
+
+    Args:
+      persistent: allow more than one ``gradient``/``jacobian`` call.
+      watch_accessed_variables: watch every trainable Variable read while recording.
+
+    Example::
+
+        x = tf.Variable(3.0)
+        with tf.GradientTape() as tape:
+            y = x * x
+        tape.gradient(y, x)  # 6.0
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self._persistent = bool(persistent)
+        self._watch_accessed = bool(watch_accessed_variables)
+        self._recording = False
+        self._used = False
+        self.reset()
+
+    # -- recording -------------------------------------------------------------------
+    def __enter__(self) -> "GradientTape":
+        self._push()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._recording:
+            self._pop()
+
+    def _push(self) -> None:
+        if self._recording:
+            raise ValueError("GradientTape: this tape is already recording (nested `with` of the same tape).")
+        dispatch.push_recorder(self)
+        self._recording = True
+
+    def _pop(self) -> None:
+        dispatch.pop_recorder(self)
+        self._recording = False
+
+    def reset(self) -> None:
+        """Forgets everything recorded so far (the tape stays active if it was)."""
+        self._records: list[prog.Record] = []
+        self._producer: dict[int, tuple[int, int]] = {}  # id(Tensor) -> (record, output)
+        self._watched: dict[int, Any] = {}  # id -> watched Tensor or Variable
+        self._keep: list = []  # keeps watched/produced objects alive so ids stay valid
+
+    def watch(self, tensor: Any) -> None:
+        """Makes the tape track ``tensor`` (a Tensor, Variable, or a nested structure)."""
+        for t in _flatten(tensor)[0]:
+            if t is None:
+                continue
+            if not isinstance(t, TensorLike):
+                raise TypeError(
+                    f"GradientTape.watch: argument `tensor` must hold Tensors or Variables. Received: {type(t).__name__}"
+                )
+            if _differentiable(t):
+                self._watched[id(t)] = t
+                self._keep.append(t)
+
+    def watched_variables(self) -> tuple:
+        return tuple(v for v in self._watched.values() if isinstance(v, Variable))
+
+    class _Paused:
+        def __init__(self, tape: "GradientTape"):
+            self.tape = tape
+
+        def __enter__(self) -> None:
+            self.was = self.tape._recording
+            if self.was:
+                self.tape._pop()
+
+        def __exit__(self, *exc: Any) -> None:
+            if self.was:
+                self.tape._push()
+
+    def stop_recording(self) -> "_Paused":
+        """A context in which ops are not recorded (``with tape.stop_recording(): ...``)."""
+        return GradientTape._Paused(self)
+
+    def _tracked(self, x: Any) -> bool:
+        if isinstance(x, Variable):
+            if id(x) in self._watched:
+                return True
+            if self._watch_accessed and x.trainable and _differentiable(x):
+                self._watched[id(x)] = x
+                self._keep.append(x)
+                return True
+            return False
+        return isinstance(x, Tensor) and (id(x) in self._producer or id(x) in self._watched)
+
+    def record(self, op: Any, flat_inputs: list, arrays: dict, statics: dict, result: Any) -> None:
+        """Called by dispatch after each op (see :func:`xlaflow.ops.dispatch.push_recorder`)."""
+        if not any([self._tracked(x) for x in flat_inputs]):
+            return
+        flat_arrays: list = []
+        in_structure: dict = {}
+        for p in op.tensors:
+            v = arrays[p]
+            if isinstance(v, list):
+                in_structure[p] = len(v)
+                flat_arrays.extend(v)
+            else:
+                in_structure[p] = None
+                flat_arrays.append(v)
+        inputs = []
+        for x, a in zip(flat_inputs, flat_arrays):
+            if a is None:
+                inputs.append(None)
+            elif isinstance(x, Tensor) and id(x) in self._producer:
+                inputs.append(("op",) + self._producer[id(x)])
+            elif isinstance(x, TensorLike) and id(x) in self._watched:
+                inputs.append(("src", x, a))
+            else:
+                inputs.append(("const", a, x if isinstance(x, TensorLike) else None))
+        leaves, treedef = jax.tree_util.tree_flatten(result, is_leaf=lambda v: isinstance(v, Tensor))
+        index = len(self._records)
+        outputs = []
+        for j, leaf in enumerate(leaves):
+            if isinstance(leaf, Tensor):
+                self._producer[id(leaf)] = (index, j)
+                self._keep.append(leaf)
+                outputs.append(leaf)
+            else:
+                outputs.append(None)
+        self._records.append(prog.Record(op, statics, inputs, in_structure, outputs, treedef))
+
+    # -- differentiation -------------------------------------------------------------
+    def _check_usable(self, what: str) -> None:
+        if self._used and not self._persistent:
+            raise RuntimeError(
+                f"GradientTape.{what}: a non-persistent GradientTape can only be used to compute "
+                "one set of gradients (or jacobians). Create it with persistent=True to call it again."
+            )
+        self._used = True
+
+    def _program(self, targets: list, sources: list) -> tuple[prog.Program | None, list, list]:
+        """The program from ``sources`` to ``targets``; also the source slots' values and
+        the source index each slot belongs to (a Variable read twice fills two slots)."""
+        source_index = {id(s): k for k, s in enumerate(sources) if s is not None}
+        # A source that is an output of a recorded op gets a zero "perturbation" slot
+        # added to that output: its cotangent is the gradient with respect to it, and
+        # gradients still flow through it to earlier sources.
+        inner = {self._producer[id(s)]: k for k, s in enumerate(sources) if s is not None and id(s) in self._producer}
+        target_origins = [self._producer.get(id(t)) if isinstance(t, Tensor) else None for t in targets]
+        needed: set[int] = set()
+        stack = [o[0] for o in target_origins if o is not None]
+        while stack:
+            i = stack.pop()
+            if i in needed:
+                continue
+            needed.add(i)
+            for inp in self._records[i].inputs:
+                if inp is not None and inp[0] == "op":
+                    stack.append(inp[1])
+        order = sorted(needed)
+        position = {i: n for n, i in enumerate(order)}
+        slots: list = []  # values of source reads
+        slot_owner: list[int] = []
+        slot_objects: list = []
+        constants: list = []
+        const_objects: list = []
+
+        def slot(value: Any, owner: int, obj: Any) -> tuple:
+            slots.append(value)
+            slot_owner.append(owner)
+            slot_objects.append(obj)
+            return ("src", len(slots) - 1)
+
+        perturb = {}
+        for (i, j), k in inner.items():
+            if i in position:
+                perturb[(position[i], j)] = slot(jnp.zeros_like(sources[k]._value), k, None)[1]
+        wiring = []
+        for i in order:
+            rec = self._records[i]
+            origins = []
+            for inp in rec.inputs:
+                if inp is None:
+                    origins.append(None)
+                elif inp[0] == "op":
+                    origins.append(("op", position[inp[1]], inp[2]))
+                elif inp[0] == "src" and id(inp[1]) in source_index:
+                    origins.append(slot(inp[2], source_index[id(inp[1])], inp[1]))
+                else:
+                    value, obj = (inp[2], inp[1]) if inp[0] == "src" else (inp[1], inp[2])
+                    constants.append(value)
+                    const_objects.append(obj)
+                    origins.append(("const", len(constants) - 1))
+            wiring.append((position[i], origins))
+        targets_wired = [("op", position[o[0]], o[1]) for o in target_origins if o is not None]
+        if not targets_wired or not slots:
+            return None, slots, slot_owner
+        program = prog.Program([self._records[i] for i in order], wiring, targets_wired, len(slots), constants, perturb)
+        program.slot_objects = slot_objects
+        program.const_objects = const_objects
+        return program, slots, slot_owner
+
+    def gradient(self, target: Any, sources: Any, output_gradients: Any = None, unconnected_gradients: Any = "none") -> Any:
+        """Gradients of ``target`` (summed over its elements) with respect to ``sources``.
+
+        Args:
+          target: a Tensor or nested structure of Tensors to differentiate.
+          sources: a Tensor/Variable or nested structure of them.
+          output_gradients: per-target upstream gradients (default: ones).
+          unconnected_gradients: 'none' (default) returns None for sources the target does
+            not depend on; 'zero' returns zeros.
+
+        Returns:
+          Gradients with the structure of ``sources``.
+
+        Raises:
+          RuntimeError: a non-persistent tape is used a second time.
+          ValueError: bad ``unconnected_gradients`` or ``output_gradients``.
+        """
+        mode = getattr(unconnected_gradients, "value", unconnected_gradients)
+        if mode not in ("none", "zero"):
+            raise ValueError(
+                f"GradientTape.gradient: argument `unconnected_gradients` must be 'none' or 'zero'. Received: {unconnected_gradients!r}"
+            )
+        self._check_usable("gradient")
+        flat_targets, _ = _flatten(target)
+        flat_sources, source_tree = _flatten(sources)
+        for s in flat_sources:
+            if s is not None and not isinstance(s, TensorLike):
+                raise TypeError(
+                    f"GradientTape.gradient: argument `sources` must hold Tensors or Variables. Received: {type(s).__name__}"
+                )
+        grads = self._grads(flat_targets, flat_sources, output_gradients)
+        if mode == "zero":
+            grads = [g if g is not None or s is None else Tensor._wrap(jnp.zeros(s.shape.as_list(), s.dtype.as_numpy_dtype)) for g, s in zip(grads, flat_sources)]
+        return jax.tree_util.tree_unflatten(source_tree, grads)
+
+    def _grads(self, flat_targets: list, flat_sources: list, output_gradients: Any) -> list:
+        live = [t for t in flat_targets if isinstance(t, Tensor) and _differentiable(t)]
+        if output_gradients is None:
+            cots = [jnp.ones(t._value.shape, t._value.dtype) for t in live]
+        else:
+            ogs, _ = _flatten(output_gradients)
+            if len(ogs) != len(flat_targets):
+                raise ValueError(
+                    f"GradientTape.gradient: argument `output_gradients` must have one entry per target "
+                    f"({len(flat_targets)}). Received: {len(ogs)} entries"
+                )
+            cots = [jnp.ones(t._value.shape, t._value.dtype) if g is None else jnp.asarray(g._read() if isinstance(g, TensorLike) else g, t._value.dtype)
+                    for t, g in zip(flat_targets, ogs) if isinstance(t, Tensor) and _differentiable(t)]
+        sources = [s if s is not None and _differentiable(s) else None for s in flat_sources]
+        program, slots, owner = self._program(live, sources)
+        result: list = [None] * len(flat_sources)
+        if program is None:
+            return result
+        op = prog.cached(("vjp",) + program.key(slots), lambda: _gradient_op(prog.vjp_fn(program), True))
+        slot_grads = _run(op, program, slots, cots)
+        for g, k in zip(slot_grads, owner):
+            result[k] = g if result[k] is None else result[k] + g
+        return result
+
+    def jacobian(self, target: Any, sources: Any, unconnected_gradients: Any = "none", parallel_iterations: Any = None, experimental_use_pfor: bool = True) -> Any:
+        """The Jacobian of ``target`` with respect to each source: shape target.shape + source.shape."""
+        self._check_usable("jacobian")
+        if not isinstance(target, Tensor):
+            raise TypeError(f"GradientTape.jacobian: argument `target` must be a Tensor. Received: {type(target).__name__}")
+        flat_sources, tree = _flatten(sources)
+        result = self._jacobians(target, flat_sources)
+        if getattr(unconnected_gradients, "value", unconnected_gradients) == "zero":
+            result = [r if r is not None or s is None else Tensor._wrap(jnp.zeros(tuple(target.shape.as_list()) + tuple(s.shape.as_list()), s.dtype.as_numpy_dtype))
+                      for r, s in zip(result, flat_sources)]
+        return jax.tree_util.tree_unflatten(tree, result)
+
+    def _jacobians(self, target: Tensor, flat_sources: list) -> list:
+        sources = [s if s is not None and _differentiable(s) else None for s in flat_sources]
+        program, slots, owner = self._program([target] if _differentiable(target) else [], sources)
+        result: list = [None] * len(flat_sources)
+        if program is None:
+            return result
+        op = prog.cached(("jac",) + program.key(slots), lambda: _gradient_op(prog.jacobian_fn(program), False))
+        jacs = _run(op, program, slots, None)
+        for g, k in zip(jacs, owner):
+            result[k] = g if result[k] is None else result[k] + g
+        return result
+
+    def batch_jacobian(self, target: Any, source: Any, unconnected_gradients: Any = "none", parallel_iterations: Any = None, experimental_use_pfor: bool = True) -> Any:
+        """Per-example Jacobians: for target [b, ...] and source [b, ...], [b, target..., source...]."""
+        self._check_usable("batch_jacobian")
+        for arg, v in (("target", target), ("source", source)):
+            if not isinstance(v, TensorLike) or v.shape.rank is None or v.shape.rank < 1:
+                raise ValueError(f"GradientTape.batch_jacobian: argument `{arg}` must be a tensor of rank >= 1. Received: {v!r:.100}")
+        if target.shape[0] != source.shape[0]:
+            raise ValueError(
+                f"GradientTape.batch_jacobian: `target` and `source` must have the same batch size. "
+                f"Received: {target.shape[0]} and {source.shape[0]}"
+            )
+        (jac,) = self._jacobians(target, [source])
+        if jac is None:
+            if getattr(unconnected_gradients, "value", unconnected_gradients) == "zero":
+                return Tensor._wrap(jnp.zeros(tuple(target.shape.as_list()) + tuple(source.shape.as_list())[1:], source.dtype.as_numpy_dtype))
+            return None
+        return _batch_diagonal(jac, target.shape.rank)
+
+
+@dispatch.op("BatchDiagonal", tensors=("jac",))
+def _batch_diagonal(jac, target_rank):
+    """jac[b, t..., b', s...] -> out[b, t..., s...] taking b == b'."""
+    b = jac.shape[0]
+    moved = jnp.moveaxis(jac, target_rank, 1)  # [b, b', t..., s...]
+    return jnp.diagonal(moved, axis1=0, axis2=1).transpose((moved.ndim - 2,) + tuple(range(moved.ndim - 2))) if b else moved[:, 0]
+
+
+def _gradient_op(fn: Any, takes_cotangents: bool) -> dispatch.Op:
+    """Wraps a compiled gradient program as an op, so outer tapes record its use."""
+    if takes_cotangents:
+        def impl(sources, consts, cots):
+            return list(fn(sources, consts, cots))
+    else:
+        def impl(sources, consts, cots):
+            return list(fn(sources, consts))
+    return dispatch.Op("TapeGradient", impl, ("sources", "consts", "cots"), ("sources", "consts", "cots"), (), None)
+
+
+def _run(op: dispatch.Op, program: prog.Program, slots: list, cotangents: list | None) -> list:
+    # The original objects go in (so an outer tape sees its Variables and tensors);
+    # Python scalars as weakly typed arrays, as the recorded ops saw them.
+    srcs = [o if isinstance(o, TensorLike) else s for o, s in zip(program.slot_objects, slots)]
+    consts = [o if isinstance(o, TensorLike) else jnp.asarray(c) if isinstance(c, (bool, int, float, complex)) else c
+              for o, c in zip(program.const_objects, program.constants)]
+    return list(dispatch.call(op, (srcs, consts, [] if cotangents is None else list(cotangents)), {}))

@@ -1,0 +1,1 @@
+"""The ``xlaflow`` command: ``xlaflow demo`` (the main job) and what grows around it."""

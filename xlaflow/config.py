@@ -1,0 +1,3 @@
+"""``xlaflow.config``: process-wide switches (64-bit types, devices)."""
+
+from xlaflow._core.config import enable_x64, list_physical_devices, x64_enabled  # noqa: F401

@@ -1,0 +1,25 @@
+"""``xlaflow.dtypes``: the dtype objects and ``as_dtype`` (``tf.dtypes.*``)."""
+
+from xlaflow._core.dtypes import (  # noqa: F401
+    DType,
+    XlaflowDowncastWarning,
+    as_dtype,
+    bfloat16,
+    bool,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+from xlaflow.ops.array_ops import cast  # noqa: F401
