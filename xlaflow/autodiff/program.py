@@ -71,6 +71,7 @@ class Program:
         self.n_sources = n_sources
         self.constants = constants  # arrays / Python scalars, passed as arguments
         self.perturb = perturb or {}  # (record, output) -> source slot added to it
+        self.baked: dict[int, np.ndarray] = {}  # constants compiled in as values (see bake())
         self.slot_objects: list = []  # what fills each source slot (Tensor/Variable/None)
         self.const_objects: list = []  # the Tensor/Variable behind each constant, if any
 
@@ -81,10 +82,19 @@ class Program:
             for rec, (_, origins) in zip(self.records, self.wiring)
         )
         return (ops, tuple(self.targets), tuple(sorted(self.perturb.items())),
-                tuple(aval_key(s) for s in sources), tuple(aval_key(c) for c in self.constants))
+                tuple(aval_key(s) for s in sources), tuple(aval_key(c) for c in self.constants),
+                tuple((k, freeze(v)) for k, v in sorted(self.baked.items())))
+
+    def bake(self) -> bool:
+        """Compiles integer and boolean constants in as values (masks, indices), for ops
+        that need concrete values such as ``boolean_mask``. False if there is none."""
+        for k, c in enumerate(self.constants):
+            if isinstance(c, (jax.Array, np.ndarray)) and not isinstance(c, jax.core.Tracer) and np.dtype(c.dtype).kind in "biu":
+                self.baked[k] = np.asarray(c)
+        return bool(self.baked)
 
     def replay_fn(self) -> Callable:
-        records, wiring, targets, perturb = self.records, self.wiring, self.targets, self.perturb
+        records, wiring, targets, perturb, baked = self.records, self.wiring, self.targets, self.perturb, self.baked
 
         def replay(sources: Sequence[Any], constants: Sequence[Any]) -> list:
             produced: dict[tuple[int, int], Any] = {}
@@ -95,7 +105,8 @@ class Program:
                     return produced[(origin[1], origin[2])]
                 if kind == "src":
                     return sources[origin[1]]
-                return constants[origin[1]]
+                k = origin[1]
+                return baked[k] if k in baked else constants[k]
 
             for rec, (pos, origins) in zip(records, wiring):
                 flat = [None if o is None else fetch(o) for o in origins]

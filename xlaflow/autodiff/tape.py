@@ -231,6 +231,7 @@ class GradientTape:
         program = prog.Program([self._records[i] for i in order], wiring, targets_wired, len(slots), constants, perturb)
         program.slot_objects = slot_objects
         program.const_objects = const_objects
+        program.target_index = [n for n, o in enumerate(target_origins) if o is not None]
         return program, slots, slot_owner
 
     def gradient(self, target: Any, sources: Any, output_gradients: Any = None, unconnected_gradients: Any = "none") -> Any:
@@ -271,7 +272,7 @@ class GradientTape:
     def _grads(self, flat_targets: list, flat_sources: list, output_gradients: Any) -> list:
         live = [t for t in flat_targets if isinstance(t, Tensor) and _differentiable(t)]
         if output_gradients is None:
-            cots = [jnp.ones(t._value.shape, t._value.dtype) for t in live]
+            ogs = [None] * len(flat_targets)
         else:
             ogs, _ = _flatten(output_gradients)
             if len(ogs) != len(flat_targets):
@@ -279,16 +280,34 @@ class GradientTape:
                     f"GradientTape.gradient: argument `output_gradients` must have one entry per target "
                     f"({len(flat_targets)}). Received: {len(ogs)} entries"
                 )
-            cots = [jnp.ones(t._value.shape, t._value.dtype) if g is None else jnp.asarray(g._read() if isinstance(g, TensorLike) else g, t._value.dtype)
-                    for t, g in zip(flat_targets, ogs) if isinstance(t, Tensor) and _differentiable(t)]
+        cots = [jnp.ones(t._value.shape, t._value.dtype) if g is None else jnp.asarray(g._read() if isinstance(g, TensorLike) else g, t._value.dtype)
+                for t, g in zip(flat_targets, ogs) if isinstance(t, Tensor) and _differentiable(t)]
+        return self._differentiate("vjp", live, cots, flat_sources)
+
+    def _differentiate(self, kind: str, targets: list, cots: list | None, flat_sources: list) -> list:
+        """Runs the cached compiled program of ``kind`` ('vjp' or 'jac'); one result per source
+        (None where unconnected), summing over the slots of a source read more than once."""
         sources = [s if s is not None and _differentiable(s) else None for s in flat_sources]
-        program, slots, owner = self._program(live, sources)
+        program, slots, owner = self._program(targets, sources)
         result: list = [None] * len(flat_sources)
         if program is None:
             return result
-        op = prog.cached(("vjp",) + program.key(slots), lambda: _gradient_op(prog.vjp_fn(program), True))
-        slot_grads = _run(op, program, slots, cots)
-        for g, k in zip(slot_grads, owner):
+        if kind == "vjp":
+            cots = [cots[n] for n in program.target_index]
+        build = (lambda: _gradient_op(prog.vjp_fn(program), True)) if kind == "vjp" else (lambda: _gradient_op(prog.jacobian_fn(program), False))
+        key = (kind,) + program.key(slots)
+        if key in _NEEDS_VALUES and program.bake():
+            key = (kind,) + program.key(slots)
+        try:
+            grads = _run(prog.cached(key, build), program, slots, cots)
+        except (TypeError, jax.errors.ConcretizationTypeError):
+            # An op on the path needs concrete values (boolean_mask ...): compile its
+            # integer/bool constants in, and remember to do so for this program.
+            if program.baked or not program.bake():
+                raise
+            _NEEDS_VALUES.add(key)
+            grads = _run(prog.cached((kind,) + program.key(slots), build), program, slots, cots)
+        for g, k in zip(grads, owner):
             result[k] = g if result[k] is None else result[k] + g
         return result
 
@@ -305,16 +324,7 @@ class GradientTape:
         return jax.tree_util.tree_unflatten(tree, result)
 
     def _jacobians(self, target: Tensor, flat_sources: list) -> list:
-        sources = [s if s is not None and _differentiable(s) else None for s in flat_sources]
-        program, slots, owner = self._program([target] if _differentiable(target) else [], sources)
-        result: list = [None] * len(flat_sources)
-        if program is None:
-            return result
-        op = prog.cached(("jac",) + program.key(slots), lambda: _gradient_op(prog.jacobian_fn(program), False))
-        jacs = _run(op, program, slots, None)
-        for g, k in zip(jacs, owner):
-            result[k] = g if result[k] is None else result[k] + g
-        return result
+        return self._differentiate("jac", [target] if _differentiable(target) else [], None, flat_sources)
 
     def batch_jacobian(self, target: Any, source: Any, unconnected_gradients: Any = "none", parallel_iterations: Any = None, experimental_use_pfor: bool = True) -> Any:
         """Per-example Jacobians: for target [b, ...] and source [b, ...], [b, target..., source...]."""
@@ -341,6 +351,9 @@ def _batch_diagonal(jac, target_rank):
     b = jac.shape[0]
     moved = jnp.moveaxis(jac, target_rank, 1)  # [b, b', t..., s...]
     return jnp.diagonal(moved, axis1=0, axis2=1).transpose((moved.ndim - 2,) + tuple(range(moved.ndim - 2))) if b else moved[:, 0]
+
+
+_NEEDS_VALUES: set = set()  # program keys whose int/bool constants must be compiled in
 
 
 def _gradient_op(fn: Any, takes_cotangents: bool) -> dispatch.Op:
