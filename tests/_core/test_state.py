@@ -51,8 +51,9 @@ def test_read_and_written_ids_in_order_without_duplicates():
         _ = a + b + a
         b.assign_add(1.0)
         b.assign_add(1.0)
-    assert scope.read_ids == [id(a), id(b)]
-    assert scope.written_ids == [id(b)]
+    assert list(scope.read_ids) == [id(a), id(b)]
+    assert list(scope.written_ids) == [id(b)]
+    assert [id(v) for v in scope.touched()] == [id(a), id(b)]
     ((var, value),) = scope.written()
     assert var is b and float(value) == 4.0
 

@@ -17,15 +17,35 @@ from typing import Any, Iterator
 import jax
 
 
-class StateScope:
-    """Values of variables inside one pure computation, keyed by variable identity."""
+class MissingVariable(Exception):
+    """Raised by a strict scope when code touches a variable it did not bind."""
 
-    def __init__(self, bound: dict[int, tuple[Any, Any]] | None = None):
+    def __init__(self, var: Any):
+        super().__init__(f"variable {getattr(var, 'name', var)!r} is not bound in this scope")
+        self.var = var
+
+
+class StateScope:
+    """Values of variables inside one pure computation, keyed by variable identity.
+
+    Args:
+      bound: initial ``id(var) -> (var, value)`` bindings.
+      strict: reading or writing an unbound variable raises :class:`MissingVariable`
+        (a compiled function uses this to learn that it must trace again with that
+        variable as an input) instead of binding the variable's stored value.
+      tracing: whether the computation is being traced (``executing_eagerly()`` is
+        False inside it).
+    """
+
+    def __init__(self, bound: dict[int, tuple[Any, Any]] | None = None, *, strict: bool = False, tracing: bool = False):
         # id(variable) -> (variable, value); ids are stable while the variable lives,
         # and the tuple keeps it alive.
         self.values: dict[int, tuple[Any, Any]] = dict(bound or {})
-        self.read_ids: list[int] = []
-        self.written_ids: list[int] = []
+        self.read_ids: dict[int, None] = {}  # ordered sets
+        self.written_ids: dict[int, None] = {}
+        self.created: list[Any] = []  # variables created while the scope was active
+        self.strict = strict
+        self.tracing = tracing
 
     def bind(self, var: Any, value: Any) -> None:
         self.values[id(var)] = (var, value)
@@ -33,19 +53,37 @@ class StateScope:
     def read(self, var: Any) -> Any:
         key = id(var)
         if key not in self.values:
+            if self.strict:
+                raise MissingVariable(var)
             self.values[key] = (var, var._storage)
-        if key not in self.read_ids:
-            self.read_ids.append(key)
+        self.read_ids[key] = None
         return self.values[key][1]
 
     def write(self, var: Any, value: Any) -> None:
         key = id(var)
+        if self.strict and key not in self.values:
+            raise MissingVariable(var)
         self.values[key] = (var, value)
-        if key not in self.written_ids:
-            self.written_ids.append(key)
+        self.written_ids[key] = None
+
+    def on_create(self, var: Any) -> None:
+        """Called by each new Variable; a strict (compiled) scope refuses new variables."""
+        if self.strict:
+            raise ValueError(
+                f"A Variable ({getattr(var, 'name', '?')}) was created while a compiled function was "
+                "traced again. Variables may only be created on a function's first call, as in "
+                "TensorFlow: create them outside the function, or once, e.g. "
+                "`if self.v is None: self.v = xlaflow.Variable(...)`."
+            )
+        self.created.append(var)
 
     def written(self) -> list[tuple[Any, Any]]:
         return [self.values[k] for k in self.written_ids]
+
+    def touched(self) -> list[Any]:
+        """Every variable read or written, in first-touch order."""
+        seen = dict.fromkeys([*self.read_ids, *self.written_ids])
+        return [self.values[k][0] for k in seen]
 
     def commit(self) -> None:
         """Stores every written value back into its variable (concrete values only)."""
@@ -96,3 +134,8 @@ def write(var: Any, value: Any) -> None:
             "return the new value from the compiled function and assign it outside."
         )
     var._storage = value
+
+
+def tracing() -> bool:
+    """Whether code runs inside a function being traced (any active tracing scope)."""
+    return any(scope.tracing for scope in _local.stack)

@@ -6,20 +6,20 @@ came from (an earlier record's output, a read of a source, or a constant). A
 into ``replay(source_values, constants) -> targets``, which ``jax.vjp`` differentiates.
 
 Programs are compiled once per *structure* — ops, attributes, wiring, and the shapes
-and dtypes of sources and constants — and cached, so a training loop that records
-the same program every step compiles on its first step only. Constants travel as
-arguments of the compiled function, never as baked-in values, so new data each step
-does not recompile.
+and dtypes of sources and constants — through the engine's cache
+(:mod:`xlaflow.engine.cache`), so a training loop that records the same program every
+step compiles on its first step only. Constants travel as arguments of the compiled
+function, never as baked-in values, so new data each step does not recompile.
 """
 
 from __future__ import annotations
 
-import collections
 from typing import Any, Callable, Sequence
 
 import jax
-import jax.numpy as jnp
 import numpy as np
+
+from xlaflow.engine.keys import aval_key, freeze
 
 # An input's origin: ("op", record_index, output_index) | ("src", slot) | ("const", k)
 Origin = tuple
@@ -37,27 +37,6 @@ class Record:
         self.in_structure = in_structure  # param -> None (single) or list length
         self.outputs = outputs  # flat output Tensors (None for non-tensor leaves)
         self.out_treedef = out_treedef
-
-
-def freeze(value: Any) -> Any:
-    """A hashable stand-in for a static attribute (identity for unhashable objects)."""
-    if isinstance(value, (list, tuple)):
-        return (type(value).__name__, tuple(freeze(v) for v in value))
-    if isinstance(value, dict):
-        return ("dict", tuple(sorted((k, freeze(v)) for k, v in value.items())))
-    if isinstance(value, np.ndarray):
-        return ("nd", value.dtype.str, value.shape, value.tobytes())
-    try:
-        hash(value)
-    except TypeError:
-        return ("id", id(value))
-    return value
-
-
-def aval_key(value: Any) -> Any:
-    if isinstance(value, (bool, int, float, complex)):
-        return ("py", type(value).__name__)
-    return (tuple(np.shape(value)), str(value.dtype), bool(getattr(value, "weak_type", False)))
 
 
 class Program:
@@ -128,26 +107,6 @@ class Program:
         return replay
 
 
-_CACHE: "collections.OrderedDict[tuple, Callable]" = collections.OrderedDict()
-_CACHE_SIZE = 512
-compile_count = 0  # programs compiled so far (tests and benchmarks read it)
-
-
-def cached(key: tuple, build: Callable[[], Callable]) -> Callable:
-    """The compiled function for ``key``, building (and counting) it on first use."""
-    global compile_count
-    fn = _CACHE.get(key)
-    if fn is None:
-        fn = build()
-        compile_count += 1
-        _CACHE[key] = fn
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    else:
-        _CACHE.move_to_end(key)
-    return fn
-
-
 def vjp_fn(program: Program) -> Callable:
     """``grads(sources, constants, cotangents) -> list of source cotangents``, jitted."""
     replay = program.replay_fn()
@@ -167,7 +126,3 @@ def jacobian_fn(program: Program) -> Callable:
         return jax.jacrev(lambda s: replay(s, constants)[0])(list(sources))
 
     return jax.jit(jac)
-
-
-def zeros_like_aval(value: Any) -> Any:
-    return jnp.zeros(np.shape(value), value.dtype)

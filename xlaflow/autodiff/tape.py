@@ -21,6 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from xlaflow.autodiff import program as prog
+from xlaflow.engine.cache import cached
 from xlaflow.ops import dispatch
 from xlaflow.ops.tensor import Tensor, TensorLike
 from xlaflow.ops.variable import Variable
@@ -299,14 +300,14 @@ class GradientTape:
         if key in _NEEDS_VALUES and program.bake():
             key = (kind,) + program.key(slots)
         try:
-            grads = _run(prog.cached(key, build), program, slots, cots)
+            grads = _run(cached(key, build), program, slots, cots)
         except (TypeError, jax.errors.ConcretizationTypeError):
             # An op on the path needs concrete values (boolean_mask ...): compile its
             # integer/bool constants in, and remember to do so for this program.
             if program.baked or not program.bake():
                 raise
             _NEEDS_VALUES.add(key)
-            grads = _run(prog.cached((kind,) + program.key(slots), build), program, slots, cots)
+            grads = _run(cached((kind,) + program.key(slots), build), program, slots, cots)
         for g, k in zip(grads, owner):
             result[k] = g if result[k] is None else result[k] + g
         return result

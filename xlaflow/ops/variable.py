@@ -96,6 +96,9 @@ class Variable(TensorLike):
         self._name = _unique_name(name or "Variable")
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
+        scope = state.current()
+        if scope is not None:
+            scope.on_create(self)
 
     # -- reading ---------------------------------------------------------------------
     def _read(self) -> Any:

@@ -1,0 +1,36 @@
+"""Cache keys: what makes two calls of a traced program the same program.
+
+Arrays count by abstract value (shape, dtype, weak type), never by contents, so new
+data does not recompile. Static Python values count by value; unhashable objects by
+identity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_PY_SCALARS = (bool, int, float, complex)
+
+
+def freeze(value: Any) -> Any:
+    """A hashable stand-in for a static value (identity for unhashable objects)."""
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(freeze(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, freeze(v)) for k, v in value.items())))
+    if isinstance(value, np.ndarray):
+        return ("nd", value.dtype.str, value.shape, value.tobytes())
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return value
+
+
+def aval_key(value: Any) -> Any:
+    """(shape, dtype, weak_type) of an array; the type alone for a Python scalar."""
+    if isinstance(value, _PY_SCALARS):
+        return ("py", type(value).__name__)
+    return (tuple(np.shape(value)), str(value.dtype), bool(getattr(value, "weak_type", False)))
