@@ -72,10 +72,13 @@ from xlaflow.ops.binary_ops import (
     subtract,
     truediv,
 )
+from xlaflow._core.state import tracing as _tracing
 from xlaflow.autodiff import GradientTape
+from xlaflow.function import function
 from xlaflow.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
 from xlaflow.ops.contract_ops import add_n, einsum, tensordot
 from xlaflow.ops.convert import constant, convert_to_tensor
+from xlaflow.ops.debug_ops import print
 from xlaflow.ops.creation_ops import eye, fill, linspace, ones, ones_like, range, zeros, zeros_like
 from xlaflow.ops.gather_ops import (
     boolean_mask,
@@ -129,3 +132,8 @@ __version__ = "0.1.0"
 def is_tensor(x: object) -> "bool":
     """Whether ``x`` is an xlaflow Tensor or Variable (TF's ``tf.is_tensor``)."""
     return isinstance(x, (Tensor, Variable)) or getattr(x, "_xf_symbolic", False) is True
+
+
+def executing_eagerly() -> "bool":
+    """False while a compiled function is being traced, True otherwise (TF's rule)."""
+    return not _tracing()

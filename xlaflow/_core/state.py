@@ -35,9 +35,12 @@ class StateScope:
         variable as an input) instead of binding the variable's stored value.
       tracing: whether the computation is being traced (``executing_eagerly()`` is
         False inside it).
+      discovering: a throw-away run that only learns which variables are used; its
+        writes are discarded and ``xlaflow.print`` stays silent in it.
     """
 
-    def __init__(self, bound: dict[int, tuple[Any, Any]] | None = None, *, strict: bool = False, tracing: bool = False):
+    def __init__(self, bound: dict[int, tuple[Any, Any]] | None = None, *, strict: bool = False, tracing: bool = False,
+                 discovering: bool = False):
         # id(variable) -> (variable, value); ids are stable while the variable lives,
         # and the tuple keeps it alive.
         self.values: dict[int, tuple[Any, Any]] = dict(bound or {})
@@ -45,7 +48,8 @@ class StateScope:
         self.written_ids: dict[int, None] = {}
         self.created: list[Any] = []  # variables created while the scope was active
         self.strict = strict
-        self.tracing = tracing
+        self.tracing = tracing or discovering
+        self.discovering = discovering
 
     def bind(self, var: Any, value: Any) -> None:
         self.values[id(var)] = (var, value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from xlaflow._core import errors
+from xlaflow._core import dtypes, errors
 from xlaflow.ops.dispatch import op
 
 _XY = dict(tensors=("x", "y"), same_dtype=("x", "y"))
@@ -41,9 +41,27 @@ def _binary(name: str, fn):
 add = _binary("add", jnp.add)
 subtract = _binary("subtract", jnp.subtract)
 multiply = _binary("multiply", jnp.multiply)
-truediv = _binary("truediv", jnp.true_divide)
+
+
+def _true_divide(x, y):
+    # TF divides 8/16-bit integers in float32 and 32/64-bit ones in float64 (float32 without x64).
+    dt = jnp.result_type(x, y)
+    if jnp.issubdtype(dt, jnp.integer):
+        f = jnp.float64 if np.dtype(dt).itemsize >= 4 and dtypes.x64_enabled() else jnp.float32
+        return jnp.true_divide(jnp.asarray(x, f), jnp.asarray(y, f))
+    return jnp.true_divide(x, y)
+
+
+def _floor_divide(x, y):
+    # TF floors the quotient of floats: 1.0 // 0.1 == 10.0 (NumPy's divmod-based floor_divide gives 9.0).
+    if jnp.issubdtype(jnp.result_type(x, y), jnp.floating):
+        return jnp.floor(jnp.true_divide(x, y))
+    return jnp.floor_divide(x, y)
+
+
+truediv = _binary("truediv", _true_divide)
 divide = truediv
-floordiv = _binary("floordiv", jnp.floor_divide)
+floordiv = _binary("floordiv", _floor_divide)
 floormod = _binary("floormod", jnp.mod)
 mod = floormod
 pow = _binary("pow", jnp.power)  # noqa: A001 - TF's public name

@@ -26,10 +26,11 @@ This is the only place those rules live: ops never convert or record by themselv
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import threading
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import jax
 import numpy as np
@@ -119,6 +120,16 @@ def pop_recorder(recorder: Any) -> None:
         _local.recorders.pop()
     else:
         _local.recorders.remove(recorder)
+
+
+@contextlib.contextmanager
+def recorders_paused() -> Iterator[None]:
+    """No recorder sees the ops run inside this block (on this thread)."""
+    saved, _local.recorders = _local.recorders, []
+    try:
+        yield
+    finally:
+        _local.recorders = saved
 
 
 def active_recorders() -> list:
