@@ -74,7 +74,7 @@ from xlaflow.ops.binary_ops import (
 )
 from xlaflow._core.state import tracing as _tracing
 from xlaflow.autodiff import GradientTape
-from xlaflow.function import function
+from xlaflow.function import cond, function, map_fn, scan, while_loop
 from xlaflow.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
 from xlaflow.ops.contract_ops import add_n, einsum, tensordot
 from xlaflow.ops.convert import constant, convert_to_tensor

@@ -505,3 +505,102 @@ def _(tf, x, n):
 @case("tile", x=PAD_X, n=i32([[1, 2]]))
 def _(tf, x, n):
     return tf.tile(x, [2, 1]), tf.tile(x, [1, 3]), tf.tile(n, [3, 2]), tf.tile(x[None], [2, 1, 2])
+
+
+# ----------------------------------------------------------------------------- more TF-specific definitions
+
+
+@case("rint_and_sign", x=HALVES, z=f32([-0.0, 0.0, NAN, -INF, 3.0]), signed_zeros=True)
+def _(tf, x, z):
+    return tf.math.rint(x), tf.math.sign(z), tf.math.ceil(x), tf.math.floor(x)
+
+
+@case("divide_no_nan_xdivy", x=f32([0.0, 1.0, -2.0, 0.0, 3.0]), y=f32([0.0, 0.0, 4.0, INF, -0.5]))
+def _(tf, x, y):
+    return tf.math.divide_no_nan(x, y), tf.math.xdivy(x, y), tf.math.reciprocal_no_nan(y)
+
+
+@case("reduce_euclidean_norm_count_nonzero", n=i32([[1, 2, 3], [1, 1, 1], [0, 0, 0]]), x=f32([[0.0, 1.5, -0.0], [NAN, 0.0, 2.0]]))
+def _(tf, n, x):
+    return (tf.math.reduce_euclidean_norm(n), tf.math.reduce_euclidean_norm(n, axis=1), tf.math.reduce_euclidean_norm(x[:, :2], axis=0),
+            tf.math.count_nonzero(x), tf.math.count_nonzero(n, axis=0), tf.math.count_nonzero(x, axis=1, dtype=tf.int32))
+
+
+@case("cumulative_logsumexp", x=f32([[-INF, 0.0, 1.0, -INF], [1000.0, 1000.0, -5.0, 2.0]]))
+def _(tf, x):
+    return (tf.math.cumulative_logsumexp(x, axis=1), tf.math.cumulative_logsumexp(x, axis=1, exclusive=True),
+            tf.math.cumulative_logsumexp(x, axis=1, reverse=True), tf.math.cumulative_logsumexp(x, axis=0, exclusive=True, reverse=True))
+
+
+@case("sort_argsort_ties", x=f32([[3.0, 1.0, 3.0, -0.0, 1.0, 0.0], [2.0, 2.0, 2.0, -1.0, 5.0, -1.0]]), n=i32([4, -2, 4, 7, -2]))
+def _(tf, x, n):
+    return (tf.sort(x), tf.sort(x, direction="DESCENDING"), tf.argsort(x), tf.argsort(x, direction="DESCENDING"),
+            tf.argsort(x, axis=0, stable=True), tf.argsort(n), tf.argsort(n, direction="DESCENDING"), tf.sort(n, direction="DESCENDING"))
+
+
+SEG_DATA = randn(46, 6, 2)
+
+
+@case("segment_reductions_empty_segments", d=SEG_DATA, ids=i32([0, 0, 2, 2, 2, 4]), u=i32([3, 0, 3, -1, 0, 3]))
+def _(tf, d, ids, u):
+    return (tf.math.segment_sum(d, ids), tf.math.segment_mean(d, ids), tf.math.segment_max(d, ids), tf.math.segment_min(d, ids),
+            tf.math.segment_prod(d, ids), tf.math.unsorted_segment_sum(d, u, 5), tf.math.unsorted_segment_mean(d, u, 5),
+            tf.math.unsorted_segment_max(d, u, 5), tf.math.unsorted_segment_min(d, u, 5), tf.math.unsorted_segment_prod(d, u, 5))
+
+
+@case("special_functions", x=f32([0.1, 0.5, 1.0, 2.5, 7.0, 30.0]), p=f32([-0.99, -0.5, 0.0, 0.3, 0.9, 0.999]), m=f32([-2.5, -0.5, 1e-3]))
+def _(tf, x, p, m):
+    return (tf.math.lgamma(x), tf.math.lgamma(m), tf.math.digamma(x), tf.math.digamma(m), tf.math.erf(p * 3),
+            tf.math.erfc(p * 5), tf.math.erfinv(p), tf.math.expm1(m), tf.math.log1p(p))
+
+
+@case("log_poisson_loss", z=f32([0.0, 0.5, 1.0, 1.5, 3.0, 10.0]), c=f32([-1.0, 0.0, 0.3, 2.0, 1.1, 2.3]))
+def _(tf, z, c):
+    return tf.nn.log_poisson_loss(z, c), tf.nn.log_poisson_loss(z, c, compute_full_loss=True)
+
+
+@case("weighted_and_normalize_moments", x=BN_X[:, :, 0, 0], w=np.abs(randn(47, 4, 1)))
+def _(tf, x, w):
+    return (tf.nn.weighted_moments(x, axes=[0], frequency_weights=w), tf.nn.weighted_moments(x, axes=[0, 1], frequency_weights=w, keepdims=True),
+            tf.nn.normalize_moments(tf.constant(4.0), tf.reduce_sum(x, 0), tf.reduce_sum(x * x, 0), None),
+            tf.nn.normalize_moments(tf.constant(4.0), tf.reduce_sum(x - 1.0, 0), tf.reduce_sum((x - 1.0) ** 2, 0), 1.0))
+
+
+@case("crelu_softsign_embedding_lookup", x=f32([[-2.0, 0.5], [3.0, -0.0]]), p=randn(48, 5, 3, scale=3.0), ids=i32([[4, 0], [2, 4]]))
+def _(tf, x, p, ids):
+    return (tf.nn.crelu(x), tf.nn.crelu(x, axis=0), tf.nn.softsign(x), tf.nn.embedding_lookup(p, ids),
+            tf.nn.embedding_lookup(p, ids, max_norm=1.0))
+
+
+@case("separable_atrous_conv1d_transpose", x=IMG, dk=randn(49, 3, 3, 3, 2), pk=randn(50, 1, 1, 6, 4), s=SEQ, k=randn(51, 3, 5, 3))
+def _(tf, x, dk, pk, s, k):
+    return (tf.nn.separable_conv2d(x, dk, pk, strides=[1, 1, 1, 1], padding="SAME"),
+            tf.nn.separable_conv2d(x, dk, pk, strides=[1, 2, 2, 1], padding="VALID"),
+            tf.nn.atrous_conv2d(x, dk[..., :1].repeat(4, axis=-1), rate=2, padding="SAME"),
+            tf.nn.conv1d_transpose(s, k, output_shape=[2, 18, 5], strides=2, padding="SAME"),
+            tf.nn.conv1d_transpose(s, k, output_shape=[2, 11, 5], strides=1, padding="VALID"))
+
+
+@case("conv3d_pool3d", x=randn(52, 1, 5, 4, 6, 2), k=randn(53, 2, 3, 3, 2, 3))
+def _(tf, x, k):
+    return (tf.nn.conv3d(x, k, strides=[1, 2, 1, 2, 1], padding="SAME"), tf.nn.max_pool3d(x, ksize=3, strides=2, padding="SAME"),
+            tf.nn.avg_pool3d(x, ksize=[2, 3, 3], strides=2, padding="SAME"))
+
+
+@case("linalg_diag_band", m=randn(54, 2, 3, 4), d=randn(55, 2, 3))
+def _(tf, m, d):
+    return (tf.linalg.diag_part(m), tf.linalg.diag_part(m, k=1), tf.linalg.diag_part(m, k=(-1, 1), padding_value=9.0),
+            tf.linalg.diag_part(m, k=(-1, 2), align="LEFT_RIGHT"), tf.linalg.diag(d), tf.linalg.diag(d, k=1, num_rows=5, num_cols=4),
+            tf.linalg.set_diag(m, d), tf.linalg.band_part(m, 1, 0), tf.linalg.band_part(m, -1, 1), tf.linalg.trace(m),
+            tf.linalg.adjoint(m))
+
+
+SPD = np.einsum("bij,bkj->bik", WELL_CONDITIONED, WELL_CONDITIONED) + np.eye(3, dtype=np.float32)
+
+
+@case("linalg_solvers_spectra", a=WELL_CONDITIONED, s=SPD.astype(np.float32), r=randn(56, 3, 3, 2), v=randn(57, 3, 3))
+def _(tf, a, s, r, v):
+    return (tf.linalg.solve(a, r), tf.linalg.solve(a, r, adjoint=True), tf.linalg.cholesky(s),
+            tf.linalg.triangular_solve(tf.linalg.cholesky(s), r), tf.linalg.triangular_solve(tf.linalg.adjoint(tf.linalg.cholesky(s)), r, lower=False),
+            tf.linalg.eigvalsh(s), tf.linalg.svd(a, compute_uv=False), tf.linalg.matvec(a, v), tf.linalg.matvec(a, v, transpose_a=True),
+            tf.linalg.logdet(s))

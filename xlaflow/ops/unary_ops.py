@@ -78,7 +78,14 @@ sqrt = _unary("Sqrt", "sqrt", jnp.sqrt, _FC, "Elementwise square root.")
 rsqrt = _unary("Rsqrt", "rsqrt", jax.lax.rsqrt, _FC, "Elementwise ``1 / sqrt(x)``.")
 square = _unary("Square", "square", jnp.square, _NUM, "Elementwise ``x * x`` (integers allowed).")
 reciprocal = _unary("Reciprocal", "reciprocal", jnp.reciprocal, _FC, "Elementwise ``1 / x``.")
-sign = _unary("Sign", "sign", jnp.sign, _NUM, "Elementwise sign: -1, 0 or 1 (``x / |x|`` for complex).")
+
+
+def _sign(x):
+    s = jnp.sign(x)  # TF's sign(-0.0) is +0.0; jnp.sign keeps the -0.0
+    return jnp.where(s == 0, jnp.zeros_like(s), s) if jnp.issubdtype(s.dtype, jnp.floating) else s
+
+
+sign = _unary("Sign", "sign", _sign, _NUM, "Elementwise sign: -1, 0 or 1 (``x / |x|`` for complex).")
 tanh = _unary("Tanh", "tanh", jnp.tanh, _FC, "Elementwise hyperbolic tangent.")
 sinh = _unary("Sinh", "sinh", jnp.sinh, _FC, "Elementwise hyperbolic sine.")
 cosh = _unary("Cosh", "cosh", jnp.cosh, _FC, "Elementwise hyperbolic cosine.")
