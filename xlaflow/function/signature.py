@@ -42,7 +42,7 @@ def split(leaves: list) -> tuple[tuple, list]:
         elif isinstance(leaf, jax.Array):
             arr = leaf
         elif isinstance(leaf, np.ndarray):
-            arr = convert.to_array(leaf, op="function", arg="argument")
+            arr = convert.host_array(leaf)
         elif isinstance(leaf, Variable):
             key.append(("var", id(leaf)))
             continue

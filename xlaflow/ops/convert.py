@@ -120,6 +120,14 @@ def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str |
     return _device(_astype(arr, dtypes.canonical(arr.dtype)))
 
 
+def host_array(value: np.ndarray) -> np.ndarray:
+    """A NumPy array with the dtype xlaflow would give it, left on the host (compiled
+    calls take NumPy inputs directly, which is faster than a device copy first)."""
+    if value.dtype == object or (value.dtype.kind in "USV" and _kind(value.dtype) == value.dtype.kind):
+        raise TypeError(f"convert_to_tensor: argument `value` must be numeric. Received: an array of dtype {value.dtype}")
+    return _astype(value, dtypes.canonical(value.dtype))
+
+
 def _astype(arr: np.ndarray, target: dtypes.DType) -> np.ndarray:
     # A float too large for the narrower type becomes inf, as in TF (no NumPy warning).
     with np.errstate(over="ignore"):
