@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 import jax
 import numpy as np
 
-from xlaflow.engine.keys import aval_key, freeze
+from xlaflow._core.keys import aval_key, freeze
 
 # An input's origin: ("op", record_index, output_index) | ("src", slot) | ("const", k)
 Origin = tuple

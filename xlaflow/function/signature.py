@@ -16,7 +16,7 @@ import numpy as np
 
 from xlaflow._core import dtypes
 from xlaflow._core.tensor_spec import TensorSpec
-from xlaflow.engine.keys import freeze
+from xlaflow._core.keys import freeze
 from xlaflow.ops import convert
 from xlaflow.ops.tensor import Tensor, TensorLike
 from xlaflow.ops.variable import Variable

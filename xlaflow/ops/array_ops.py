@@ -224,21 +224,21 @@ def broadcast_to(input, shape):  # noqa: A002
         ) from None
 
 
-@op("Shape", tensors=("input",))
+@op("Shape", tensors=("input",), jit=False)
 def shape(input, out_type=dtypes.int32):  # noqa: A002
     """The shape of ``input`` as a 1-D int tensor (always known: shapes are static)."""
     with jax.ensure_compile_time_eval():
         return jnp.asarray(np.asarray(input.shape, dtype=dtypes.canonical(out_type).as_numpy_dtype))
 
 
-@op("Rank", tensors=("input",))
+@op("Rank", tensors=("input",), jit=False)
 def rank(input):  # noqa: A002
     """The number of dimensions of ``input`` as an int32 scalar."""
     with jax.ensure_compile_time_eval():
         return jnp.asarray(np.int32(input.ndim))
 
 
-@op("Size", tensors=("input",))
+@op("Size", tensors=("input",), jit=False)
 def size(input, out_type=dtypes.int32):  # noqa: A002
     """The number of elements of ``input`` as a scalar."""
     with jax.ensure_compile_time_eval():

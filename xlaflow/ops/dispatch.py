@@ -36,6 +36,7 @@ import jax
 import numpy as np
 
 from xlaflow._core import dtypes, errors
+from xlaflow._core.keys import freeze
 from xlaflow.ops import convert
 from xlaflow.ops.tensor import Tensor, TensorLike
 
@@ -46,9 +47,11 @@ _ARRAYS = (TensorLike, jax.Array, jax.core.Tracer)
 class Op:
     """An op: its name, pure implementation and which parameters hold tensors."""
 
-    __slots__ = ("name", "label", "impl", "params", "tensors", "lists", "same_dtype", "defaults", "required", "dtype_arg")
+    __slots__ = ("name", "label", "impl", "params", "tensors", "lists", "same_dtype", "defaults", "required", "dtype_arg",
+                 "jit", "_compiled")
 
-    def __init__(self, name: str, impl: Callable, tensors: Sequence[str], lists: Sequence[str], same_dtype: Sequence[str], dtype_arg: str | None):
+    def __init__(self, name: str, impl: Callable, tensors: Sequence[str], lists: Sequence[str], same_dtype: Sequence[str],
+                 dtype_arg: str | None, jit: bool = False):
         self.name = name  # TF's op name, as recorded programs show it
         self.label = impl.__name__.lstrip("_")  # the public name, as error messages show it
         self.impl = impl
@@ -63,6 +66,16 @@ class Op:
         self.lists = frozenset(lists)
         self.same_dtype = tuple(same_dtype)
         self.dtype_arg = dtype_arg
+        self.jit = jit and bool(tensors)
+        self._compiled: dict = {}  # frozen statics -> jax.jit of the implementation
+
+    def compiled(self, statics: dict) -> Callable:
+        """The implementation compiled for these static arguments (cached)."""
+        key = freeze(statics)
+        fn = self._compiled.get(key)
+        if fn is None:
+            fn = self._compiled[key] = jax.jit(functools.partial(self.impl, **statics))
+        return fn
 
     def __repr__(self) -> str:
         return f"<xlaflow op {self.name}>"
@@ -295,6 +308,8 @@ def call(op: Op, args: tuple, kwargs: dict) -> Any:
         if _all_small_constants(arrays):
             with jax.ensure_compile_time_eval():
                 out = op.impl(**arrays, **statics)
+        elif op.jit:
+            out = op.compiled(statics)(**arrays)
         else:
             out = op.impl(**arrays, **statics)
     except errors.OpError:
@@ -327,7 +342,8 @@ def _iter_inputs(op: Op, tensors: dict) -> Iterable:
             yield v
 
 
-def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (), same_dtype: Sequence[str] = (), dtype_arg: str | None = None) -> Callable:
+def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (), same_dtype: Sequence[str] = (),
+       dtype_arg: str | None = None, jit: bool = True) -> Callable:
     """Declares a pure JAX function as an xlaflow op (see the module docstring).
 
     Args:
@@ -337,10 +353,14 @@ def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (),
       lists: which of ``tensors`` receive a list of tensors (``None`` entries kept).
       same_dtype: parameters whose tensors must share one dtype.
       dtype_arg: unused by dispatch; documents which parameter selects the output dtype.
+      jit: run the implementation compiled (one XLA program per op, static arguments
+        and shapes: much faster eagerly than op-by-op ``jax.numpy``). Ops whose eager
+        behaviour depends on input *values* (bounds checks on indices, masks, label
+        ranges) pass ``jit=False`` so that they can look at those values.
     """
 
     def decorate(impl: Callable) -> Callable:
-        o = Op(name, impl, tensors, lists, same_dtype, dtype_arg)
+        o = Op(name, impl, tensors, lists, same_dtype, dtype_arg, jit)
 
         @functools.wraps(impl)
         def api(*args: Any, **kwargs: Any) -> Any:

@@ -35,7 +35,7 @@ def check_in_range(name: str, arg: str, idx, limit) -> None:
         )
 
 
-@op("GatherV2", tensors=("params", "indices"))
+@op("GatherV2", tensors=("params", "indices"), jit=False)
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0):
     """Gathers slices of ``params`` along ``axis`` at ``indices``.
 
@@ -53,7 +53,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0):
     return fn(params, indices)
 
 
-@op("GatherNd", tensors=("params", "indices"))
+@op("GatherNd", tensors=("params", "indices"), jit=False)
 def gather_nd(params, indices, batch_dims=0):
     """Gathers slices of ``params`` addressed by the last axis of ``indices``."""
     _check_int("gather_nd", "indices", indices)
@@ -76,7 +76,7 @@ def gather_nd(params, indices, batch_dims=0):
     return fn(params, indices)
 
 
-@op("SelectV2", tensors=("condition", "x", "y"), same_dtype=("x", "y"))
+@op("SelectV2", tensors=("condition", "x", "y"), same_dtype=("x", "y"), jit=False)
 def where(condition, x=None, y=None):
     """``x`` where ``condition`` else ``y`` (broadcasting); with only ``condition``,
     the coordinates of its true elements as an ``[n, rank]`` int64 tensor (int32 while
@@ -104,7 +104,7 @@ def where(condition, x=None, y=None):
     return jnp.where(condition, x, y)
 
 
-@op("BooleanMask", tensors=("tensor", "mask"))
+@op("BooleanMask", tensors=("tensor", "mask"), jit=False)
 def boolean_mask(tensor, mask, axis=0):
     """The elements (or slices) of ``tensor`` where ``mask`` is true, flattened over the
     masked dimensions. Eager only: the result's size depends on the mask's values."""
@@ -179,13 +179,13 @@ def _scatter_index(name: str, tensor, indices, updates) -> tuple:
     return tuple(indices[..., d] for d in range(depth))
 
 
-@op("TensorScatterUpdate", tensors=("tensor", "indices", "updates"), same_dtype=("tensor", "updates"))
+@op("TensorScatterUpdate", tensors=("tensor", "indices", "updates"), same_dtype=("tensor", "updates"), jit=False)
 def tensor_scatter_nd_update(tensor, indices, updates):
     """A copy of ``tensor`` with the slices addressed by ``indices`` set to ``updates``."""
     return tensor.at[_scatter_index("tensor_scatter_nd_update", tensor, indices, updates)].set(updates)
 
 
-@op("TensorScatterAdd", tensors=("tensor", "indices", "updates"), same_dtype=("tensor", "updates"))
+@op("TensorScatterAdd", tensors=("tensor", "indices", "updates"), same_dtype=("tensor", "updates"), jit=False)
 def tensor_scatter_nd_add(tensor, indices, updates):
     """A copy of ``tensor`` with ``updates`` added at the slices addressed by ``indices``."""
     return tensor.at[_scatter_index("tensor_scatter_nd_add", tensor, indices, updates)].add(updates)

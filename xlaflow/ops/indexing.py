@@ -109,7 +109,7 @@ def _check_ints(template: tuple, shape: tuple, arrays: list) -> None:
                 dim += 1
 
 
-@op("StridedSlice", tensors=("x", "arrays"), lists=("arrays",))
+@op("StridedSlice", tensors=("x", "arrays"), lists=("arrays",), jit=False)
 def strided_slice(x, arrays, template):
     """``x[key]`` for a key split by :func:`split_key`."""
     _check_ints(template, x.shape, arrays)

@@ -150,7 +150,7 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
     return jnp.matmul(a, b[..., None])[..., 0]
 
 
-@op("MatrixInverse", tensors=("input",))
+@op("MatrixInverse", tensors=("input",), jit=False)
 def inv(input, adjoint=False):  # noqa: A002
     """Inverse of each square matrix (of its conjugate transpose with ``adjoint``).
 
@@ -186,7 +186,7 @@ def logdet(matrix):
     return 2.0 * jnp.sum(jnp.log(jnp.real(jnp.diagonal(chol, axis1=-2, axis2=-1))), axis=-1)
 
 
-@op("Cholesky", tensors=("input",))
+@op("Cholesky", tensors=("input",), jit=False)
 def cholesky(input):  # noqa: A002
     """Lower-triangular ``L`` with ``L @ L^H == input`` (Hermitian positive definite).
 

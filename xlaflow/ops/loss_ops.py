@@ -120,7 +120,7 @@ def _check_labels_in_range(labels, num_classes: int) -> None:
         )
 
 
-@op("SparseSoftmaxCrossEntropyWithLogits", tensors=("labels", "logits"))
+@op("SparseSoftmaxCrossEntropyWithLogits", tensors=("labels", "logits"), jit=False)
 def sparse_softmax_cross_entropy_with_logits(labels, logits):
     """Cross-entropy of integer class ids ``labels`` (shape ``logits.shape[:-1]``)
     against ``softmax(logits)`` over the last axis.

@@ -73,10 +73,10 @@ def _pool(name, x, ksize, strides, padding, data_format, n, kind, dilations=None
             )
     if kind == "MAX":
         init = -np.inf if jnp.issubdtype(x.dtype, jnp.floating) else np.iinfo(x.dtype).min
-        return lax.reduce_window(x, jnp.asarray(init, x.dtype), lax.max, window, steps, pads, window_dilation=rates)
-    total = lax.reduce_window(x, jnp.zeros((), x.dtype), lax.add, window, steps, pads, window_dilation=rates)
+        return lax.reduce_window(x, np.asarray(init, x.dtype), lax.max, window, steps, pads, window_dilation=rates)
+    total = lax.reduce_window(x, np.zeros((), x.dtype), lax.add, window, steps, pads, window_dilation=rates)
     ones = jnp.ones(tuple(s if w > 1 or p != (0, 0) else 1 for s, w, p in zip(x.shape, window, pads)), x.dtype)
-    count = lax.reduce_window(ones, jnp.zeros((), x.dtype), lax.add, window, steps, pads, window_dilation=rates)
+    count = lax.reduce_window(ones, np.zeros((), x.dtype), lax.add, window, steps, pads, window_dilation=rates)
     return total / count
 
 

@@ -293,7 +293,7 @@ def _sorted_segment(kind: str, name: str, kinds: str):
         "    Raises:\n      InvalidArgumentError: ids not sorted, negative, or not matching ``data``.\n"
         "      TypeError: the ids are traced (use the unsorted form with ``num_segments``).\n    "
     )
-    return op(f"Segment{kind.capitalize()}", tensors=("data", "segment_ids"))(impl)
+    return op(f"Segment{kind.capitalize()}", tensors=("data", "segment_ids"), jit=False)(impl)
 
 
 def _unsorted_segment(kind: str, name: str, kinds: str):
@@ -319,7 +319,7 @@ def _unsorted_segment(kind: str, name: str, kinds: str):
         + {"sum": "0", "mean": "0", "prod": "1", "max": "the dtype's lowest finite value", "min": "its highest finite value"}[kind]
         + ".\n\n    Raises:\n      InvalidArgumentError: an id is >= ``num_segments``, or the ids do not match ``data``.\n    "
     )
-    return op(f"UnsortedSegment{kind.capitalize()}", tensors=("data", "segment_ids"))(impl)
+    return op(f"UnsortedSegment{kind.capitalize()}", tensors=("data", "segment_ids"), jit=False)(impl)
 
 
 segment_sum = _sorted_segment("sum", "segment_sum", "fciu")

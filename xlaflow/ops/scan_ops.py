@@ -181,7 +181,7 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False):
     return jnp.argsort(values, axis=ax, descending=descending, stable=True).astype(np.int32)
 
 
-@op("Bincount", tensors=("arr", "weights"))
+@op("Bincount", tensors=("arr", "weights"), jit=False)
 def _bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32, axis=None, binary_output=False):
     """How often each value ``0, 1, ...`` occurs in the non-negative ints ``arr``.
 

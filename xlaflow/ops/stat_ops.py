@@ -160,7 +160,7 @@ def _noise_shape(noise_shape, x) -> tuple[int, ...]:
     return tuple(int(d) for d in dims)
 
 
-@op("Dropout", tensors=("x", "rate", "key"))
+@op("Dropout", tensors=("x", "rate", "key"), jit=False)
 def _dropout(x, rate, noise_shape, seed, key):
     check_floating("dropout", "x", x)
     if rate.ndim != 0:
