@@ -34,15 +34,18 @@ def _data():
     return x, y, init
 
 
-def _median_us(step, x, y, steps: int = STEPS) -> float:
-    times = []
-    for i in range(steps + WARMUP):
+def _interleaved_medians_us(steps: dict, x, y, n: int = STEPS) -> dict:
+    """Median microseconds per call of each step, timing them in turn on the same batch
+    so that a change in machine load hits all of them alike."""
+    times: dict = {name: [] for name in steps}
+    for i in range(n + WARMUP):
         s = (i * 32) % (len(x) - 32)
-        t0 = time.perf_counter()
-        loss = step(x[s:s + 32], y[s:s + 32])
-        float(loss)  # wait for the result
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times[WARMUP:]) * 1e6)
+        xb, yb = x[s:s + 32], y[s:s + 32]
+        for name, step in steps.items():
+            t0 = time.perf_counter()
+            float(step(xb, yb))  # waits for the result
+            times[name].append(time.perf_counter() - t0)
+    return {name: float(np.median(t[WARMUP:]) * 1e6) for name, t in times.items()}
 
 
 def _reference(init):
@@ -84,13 +87,15 @@ def _xlaflow_step(init):
 
 def run() -> list[dict]:
     x, y, init = _data()
-    ref = _median_us(_reference(init), x, y)
-    eager = _median_us(_xlaflow_step(init), x, y)
-    compiled_step = tf.function(_xlaflow_step(init))
-    compiled = _median_us(compiled_step, x, y)
+    t = _interleaved_medians_us({
+        "ref": _reference(init),
+        "eager": _xlaflow_step(init),
+        "compiled": tf.function(_xlaflow_step(init)),
+    }, x, y)
+    ref, eager, compiled = t["ref"], t["eager"], t["compiled"]
     before = compile_count()
     steady = tf.function(_xlaflow_step(init))
-    _median_us(steady, x, y, steps=1000 - WARMUP)
+    _interleaved_medians_us({"steady": steady}, x, y, n=1000 - WARMUP)
     traces = steady.experimental_get_tracing_count()
     return [
         {"figure": "GradientTape loop, eager (us/step)", "value": f"{eager:.0f}", "reference": f"{ref:.0f} (jax.jit)",

@@ -281,7 +281,7 @@ class GradientTape:
                     f"GradientTape.gradient: argument `output_gradients` must have one entry per target "
                     f"({len(flat_targets)}). Received: {len(ogs)} entries"
                 )
-        cots = [jnp.ones(t._value.shape, t._value.dtype) if g is None else jnp.asarray(g._read() if isinstance(g, TensorLike) else g, t._value.dtype)
+        cots = [np.ones(t._value.shape, t._value.dtype) if g is None else jnp.asarray(g._read() if isinstance(g, TensorLike) else g, t._value.dtype)
                 for t, g in zip(flat_targets, ogs) if isinstance(t, Tensor) and _differentiable(t)]
         return self._differentiate("vjp", live, cots, flat_sources)
 

@@ -82,13 +82,16 @@ def _cast_host(arr: np.ndarray, target: dtypes.DType, value: Any, op: str | None
     return _astype(arr, target)
 
 
-def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str | None = None) -> jax.Array:
+def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str | None = None, host: bool = False) -> jax.Array:
     """Converts ``value`` to a JAX array (or returns the tracer it wraps).
 
     Args:
       value: a Tensor, Variable, jax.Array, NumPy array, Python number or nested list.
       dtype: the dtype the result must have; None infers it.
       op, arg: the op and argument names used in error messages.
+      host: the caller passes the result straight to a compiled function, so large
+        host data may stay a (converted) NumPy array: the compiled call moves it to the
+        device faster than a separate copy would.
     """
     if isinstance(value, (TensorLike, jax.Array, jax.core.Tracer)):
         arr = value._read() if isinstance(value, TensorLike) else value
@@ -102,7 +105,7 @@ def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str |
     arr = _host_array(value, op, arg)
     if dtype is not None:
         target = dtypes.canonical(dtype)
-        return _device(_cast_host(arr, target, value, op, arg))
+        return _device(_cast_host(arr, target, value, op, arg), host)
     if is_python:
         target = _PY_DEFAULT.get(arr.dtype.kind)
         if target is None:
@@ -116,14 +119,17 @@ def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str |
                     "types are off; call xlaflow.config.enable_x64(). Received values in "
                     f"[{arr.min()}, {arr.max()}]"
                 )
-        return _device(_astype(arr, target))
-    return _device(_astype(arr, dtypes.canonical(arr.dtype)))
+        return _device(_astype(arr, target), host)
+    return _device(_astype(arr, dtypes.canonical(arr.dtype)), host)
 
 
 def host_array(value: np.ndarray) -> np.ndarray:
     """A NumPy array with the dtype xlaflow would give it, left on the host (compiled
     calls take NumPy inputs directly, which is faster than a device copy first)."""
-    if value.dtype == object or (value.dtype.kind in "USV" and _kind(value.dtype) == value.dtype.kind):
+    dt = value.dtype
+    if dt.itemsize < 8 and dt.kind in "biuf":  # already what xlaflow holds (fast path)
+        return value
+    if dt == object or (dt.kind in "USV" and _kind(dt) == dt.kind):
         raise TypeError(f"convert_to_tensor: argument `value` must be numeric. Received: an array of dtype {value.dtype}")
     return _astype(value, dtypes.canonical(value.dtype))
 
@@ -134,7 +140,9 @@ def _astype(arr: np.ndarray, target: dtypes.DType) -> np.ndarray:
         return arr.astype(target.as_numpy_dtype, copy=False)
 
 
-def _device(arr: np.ndarray) -> jax.Array:
+def _device(arr: np.ndarray, host: bool = False) -> jax.Array:
+    if host and arr.size > CONST_LIMIT:
+        return arr
     if arr.size <= CONST_LIMIT:
         with jax.ensure_compile_time_eval():
             return jnp.asarray(arr)

@@ -241,7 +241,7 @@ def _stays_weak(value: Any, dtype: Any) -> bool:
 
 def _hint(value: Any, dtype: Any, op: Op, arg: str) -> Any:
     """``value`` converted to the group's ``dtype`` (TypeError/ValueError if it cannot be)."""
-    return convert.to_array(value, dtype, op=op.label, arg=arg)
+    return convert.to_array(value, dtype, op=op.label, arg=arg, host=op.jit)
 
 
 def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list) -> dict:
@@ -254,7 +254,7 @@ def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list) -> dict:
             elif not isinstance(v, (list, tuple)):
                 raise TypeError(f"{op.label}: argument `{p}` must be a list of tensors. Received: {v!r:.200}")
             flat_inputs.extend(v)
-            arrays[p] = [None if x is None else convert.to_array(x, op=op.label, arg=p) for x in v]
+            arrays[p] = [None if x is None else convert.to_array(x, op=op.label, arg=p, host=op.jit) for x in v]
             continue
         flat_inputs.append(v)
         if v is None:
@@ -262,7 +262,7 @@ def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list) -> dict:
         elif weak_ok and isinstance(v, _PY_SCALARS) and p in op.same_dtype:
             arrays[p] = v
         else:
-            arrays[p] = convert.to_array(v, op=op.label, arg=p)
+            arrays[p] = convert.to_array(v, op=op.label, arg=p, host=op.jit)
     return arrays
 
 
