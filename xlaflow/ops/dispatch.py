@@ -71,8 +71,12 @@ class Op:
 
     def compiled(self, statics: dict) -> Callable:
         """The implementation compiled for these static arguments (cached)."""
-        key = freeze(statics)
-        fn = self._compiled.get(key)
+        try:
+            key = tuple((k, type(v), v) for k, v in statics.items())  # 1, 1.0 and True differ
+            fn = self._compiled.get(key)
+        except TypeError:  # an unhashable static (a list ...): freeze it
+            key = freeze(statics)
+            fn = self._compiled.get(key)
         if fn is None:
             fn = self._compiled[key] = jax.jit(functools.partial(self.impl, **statics))
         return fn
@@ -191,11 +195,11 @@ def _convert_group(op: Op, bound: dict) -> bool:
         is_list = p in op.lists and isinstance(v, (list, tuple))
         for i, item in enumerate(v if is_list else (v,)):
             if _typed(item):
-                d = item.dtype
+                d = _np_dtype(item)
                 where = f"{p}[{i}]" if is_list else p
                 if dtype is None:
                     dtype, owner = d, where
-                elif np.dtype(getattr(d, "as_numpy_dtype", d)) != np.dtype(getattr(dtype, "as_numpy_dtype", dtype)):
+                elif d != dtype:
                     raise errors.InvalidArgumentError(
                         f"{op.label}: arguments `{owner}` and `{where}` must have the same dtype. "
                         f"Received: {owner}.dtype={_dname(dtype)}, {where}.dtype={_dname(d)}. "
@@ -214,8 +218,15 @@ def _convert_group(op: Op, bound: dict) -> bool:
     return True
 
 
+def _np_dtype(item: Any) -> np.dtype:
+    if isinstance(item, TensorLike):
+        return item._read().dtype
+    d = item.dtype
+    return np.dtype(getattr(d, "as_numpy_dtype", d))
+
+
 def _dname(d: Any) -> str:
-    return getattr(d, "name", str(d))
+    return dtypes.as_dtype(d).name
 
 
 def _is_py_scalar(value: Any) -> bool:
