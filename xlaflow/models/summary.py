@@ -1,0 +1,54 @@
+"""``Model.summary()``: the layer table Keras prints (name, type, output shape, params)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+
+def _size(n_params: int, bytes_per: int = 4) -> str:
+    size = n_params * bytes_per
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} GB"  # pragma: no cover
+
+
+def _params(weights: list) -> int:
+    return int(sum(np.prod(w.shape.as_list()) for w in weights))
+
+
+def rows(model: Any) -> list[tuple[str, str, int]]:
+    """(layer "name (Type)", output shape, parameter count) for each layer."""
+    shapes = getattr(model, "_output_shapes", {})
+    out = []
+    for layer in model.layers:
+        shape = shapes.get(id(layer))
+        out.append((f"{layer.name} ({type(layer).__name__})", "?" if shape is None else str(shape), layer.count_params()))
+    return out
+
+
+def print_summary(model: Any, print_fn: Callable[[str], Any] | None = None, line_length: int | None = None) -> None:
+    emit = print_fn or print
+    widths = [33, 26, 15] if not line_length else [int(line_length * f) for f in (0.45, 0.35, 0.2)]
+    table = rows(model)
+    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+
+    def line(cells: tuple) -> str:
+        name, shape, params = cells
+        return f"| {name:<{widths[0]}} | {shape:<{widths[1]}} | {params:>{widths[2]}} |"
+
+    emit(f'Model: "{model.name}"')
+    emit(rule)
+    emit(line(("Layer (type)", "Output Shape", "Param #")))
+    emit(rule.replace("-", "="))
+    for name, shape, params in table:
+        emit(line((name, shape, f"{params:,}")))
+    emit(rule)
+    total = _params(model.weights)
+    trainable = _params(model.trainable_weights)
+    emit(f" Total params: {total:,} ({_size(total)})")
+    emit(f" Trainable params: {trainable:,} ({_size(trainable)})")
+    emit(f" Non-trainable params: {total - trainable:,} ({_size(total - trainable)})")
