@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES = ["tape_and_function"]
+MODULES = ["tape_and_function", "seed003_loop"]
 
 
 def main(argv: list[str]) -> int:

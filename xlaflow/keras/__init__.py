@@ -1,0 +1,19 @@
+"""``xlaflow.keras``: the Keras 3 API on xlaflow (``from xlaflow import keras``).
+
+Re-exports only. Module paths work as in TensorFlow: ``from xlaflow.keras.layers
+import Dense``, ``keras.optimizers.Adam``, ``keras.losses.mean_squared_error``.
+"""
+
+from xlaflow.keras import (  # noqa: F401
+    activations,
+    constraints,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+    utils,
+)
+from xlaflow.models import Model, Sequential  # noqa: F401

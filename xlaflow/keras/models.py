@@ -1,0 +1,3 @@
+"""``keras.models``: model classes (re-exports of :mod:`xlaflow.models`)."""
+
+from xlaflow.models import Model, Sequential  # noqa: F401

@@ -1,0 +1,16 @@
+"""``keras.optimizers.schedules``: learning-rate schedules (re-exports of :mod:`xlaflow.optimizers.schedules`)."""
+
+from xlaflow.optimizers.schedules import (
+    CosineDecay,
+    CosineDecayRestarts,
+    ExponentialDecay,
+    InverseTimeDecay,
+    LearningRateSchedule,
+    PiecewiseConstantDecay,
+    PolynomialDecay,
+    deserialize,
+    serialize,
+)
+
+__all__ = ["CosineDecay", "CosineDecayRestarts", "ExponentialDecay", "InverseTimeDecay", "LearningRateSchedule",
+           "PiecewiseConstantDecay", "PolynomialDecay", "deserialize", "serialize"]
