@@ -14,6 +14,7 @@ import re
 import threading
 from typing import Any
 
+import jax
 import numpy as np
 
 from xlaflow._core import dtypes, state
@@ -51,7 +52,7 @@ class Variable(TensorLike):
       TypeError: it cannot be converted to ``dtype``.
     """
 
-    __slots__ = ("_storage", "_name", "_trainable", "_shape", "_constraint", "_initial_value", "__weakref__")
+    __slots__ = ("_storage", "_name", "_trainable", "_shape", "_constraint", "_initial_value", "_np_dtype", "_dims", "__weakref__")
 
     def __init__(
         self,
@@ -93,6 +94,8 @@ class Variable(TensorLike):
             )
         self._storage = value
         self._initial_value = value
+        self._np_dtype = value.dtype  # fixed for the variable's life
+        self._dims = tuple(self._shape.as_list()) if self._shape.is_fully_defined() else None
         self._name = _unique_name(name or "Variable")
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
@@ -134,6 +137,8 @@ class Variable(TensorLike):
 
     # -- writing ---------------------------------------------------------------------
     def _checked(self, value: Any, op: str, arg: str = "value") -> Any:
+        if isinstance(value, (jax.Array, jax.core.Tracer)) and value.dtype == self._np_dtype and value.shape == self._dims:
+            return value  # the common case (an optimizer's update): nothing to convert or report
         if getattr(value, "_xf_symbolic", False):
             raise TypeError(f"Variable.{op}: argument `{arg}` must be concrete here. Received: {value!r}")
         dtype = self.dtype
