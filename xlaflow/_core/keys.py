@@ -33,4 +33,4 @@ def aval_key(value: Any) -> Any:
     """(shape, dtype, weak_type) of an array; the type alone for a Python scalar."""
     if isinstance(value, _PY_SCALARS):
         return ("py", type(value).__name__)
-    return (tuple(np.shape(value)), str(value.dtype), bool(getattr(value, "weak_type", False)))
+    return (tuple(np.shape(value)), np.dtype(value.dtype), bool(getattr(value, "weak_type", False)))

@@ -72,8 +72,11 @@ class Program:
                 self.baked[k] = np.asarray(c)
         return bool(self.baked)
 
-    def replay_fn(self) -> Callable:
+    def replay_fn(self, extras: Sequence[Origin] = ()) -> Callable:
+        """``replay(sources, constants) -> targets`` (and ``extras`` values as a second
+        result when given: outputs a caller wants without differentiating them)."""
         records, wiring, targets, perturb, baked = self.records, self.wiring, self.targets, self.perturb, self.baked
+        extras = list(extras)
 
         def replay(sources: Sequence[Any], constants: Sequence[Any]) -> list:
             produced: dict[tuple[int, int], Any] = {}
@@ -102,20 +105,31 @@ class Program:
                 for j, leaf in enumerate(leaves):
                     k = perturb.get((pos, j))
                     produced[(pos, j)] = leaf if k is None else leaf + sources[k]
-            return [fetch(t) for t in targets]
+            outs = [fetch(t) for t in targets]
+            return (outs, [fetch(e) for e in extras]) if extras else outs
 
         return replay
 
 
-def vjp_fn(program: Program) -> Callable:
-    """``grads(sources, constants, cotangents) -> list of source cotangents``, jitted."""
-    replay = program.replay_fn()
+def vjp_fn(program: Program, extras: Sequence[Origin] = ()) -> Callable:
+    """``grads(sources, constants, cotangents) -> list of source cotangents``, jitted;
+    followed by the values of ``extras`` (forward outputs) when there are any."""
+    replay = program.replay_fn(extras)
 
     def grads(sources, constants, cotangents):
+        if extras:
+            _, pullback, values = jax.vjp(lambda s: replay(s, constants), list(sources), has_aux=True)
+            return list(pullback(list(cotangents))[0]) + list(values)
         _, pullback = jax.vjp(lambda s: replay(s, constants), list(sources))
         return pullback(list(cotangents))[0]
 
     return jax.jit(grads)
+
+
+def forward_fn(program: Program) -> Callable:
+    """``outputs(constants) -> targets`` of a program without sources, jitted."""
+    replay = program.replay_fn()
+    return jax.jit(lambda constants: replay([], constants))
 
 
 def jacobian_fn(program: Program) -> Callable:

@@ -21,6 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from xlaflow.autodiff import program as prog
+from xlaflow.autodiff.lazy import LazyTensor
 from xlaflow.engine.cache import cached
 from xlaflow.ops import dispatch
 from xlaflow.ops.tensor import Tensor, TensorLike
@@ -78,6 +79,8 @@ class GradientTape:
 
     def reset(self) -> None:
         """Forgets everything recorded so far (the tape stays active if it was)."""
+        if getattr(self, "_records", None):
+            self._force()
         self._records: list[prog.Record] = []
         self._producer: dict[int, tuple[int, int]] = {}  # id(Tensor) -> (record, output)
         self._watched: dict[int, Any] = {}  # id -> watched Tensor or Variable
@@ -163,6 +166,56 @@ class GradientTape:
                 outputs.append(None)
         self._records.append(prog.Record(op, statics, inputs, in_structure, outputs, treedef))
 
+    def defer(self, op: Any, flat_inputs: list, arrays: dict, statics: dict) -> Any:
+        """Records ``op`` without running it, returning lazy outputs (see
+        :mod:`xlaflow.autodiff.lazy`); None to let dispatch run it now."""
+        flat = [a for v in arrays.values() for a in (v if isinstance(v, list) else (v,))]
+        if any(isinstance(a, jax.core.Tracer) for a in flat) or not any([self._tracked(x) for x in flat_inputs]):
+            return None
+        abstract = _abstract_outputs(op, arrays, statics)
+        if abstract is None:
+            return None  # let the eager run raise its error
+        avals, treedef = abstract
+        result = jax.tree_util.tree_unflatten(treedef, [LazyTensor.make(a, self) for a in avals])
+        self.record(op, flat_inputs, arrays, statics, result)
+        return result
+
+    def _pending(self) -> list[int]:
+        return [i for i, rec in enumerate(self._records) if any(isinstance(o, LazyTensor) and o.pending for o in rec.outputs)]
+
+    def _force(self) -> None:
+        """Computes every pending lazy output in one compiled forward program."""
+        pending = self._pending()
+        if not pending:
+            return
+        position = {i: n for n, i in enumerate(pending)}
+        constants: list = []
+        wiring = []
+        for i in pending:
+            origins = []
+            for inp in self._records[i].inputs:
+                if inp is None:
+                    origins.append(None)
+                    continue
+                if inp[0] == "op" and inp[1] in position:
+                    origins.append(("op", position[inp[1]], inp[2]))
+                    continue
+                if inp[0] == "op":
+                    constants.append(self._records[inp[1]].outputs[inp[2]]._value)
+                else:
+                    constants.append(inp[2] if inp[0] == "src" else inp[1])
+                origins.append(("const", len(constants) - 1))
+            wiring.append((position[i], origins))
+        targets = [("op", position[i], j) for i in pending for j, o in enumerate(self._records[i].outputs)
+                   if isinstance(o, LazyTensor) and o.pending]
+        program = prog.Program([self._records[i] for i in pending], wiring, targets, 0, constants)
+        fn = cached(("fwd",) + program.key([]), lambda: prog.forward_fn(program))
+        consts = [jnp.asarray(c) if isinstance(c, (bool, int, float, complex)) else c for c in constants]
+        with dispatch.recorders_paused():
+            values = fn(consts)
+        for (_, pos, j), value in zip(targets, values):
+            self._records[pending[pos]].outputs[j]._filled = value
+
     # -- differentiation -------------------------------------------------------------
     def _check_usable(self, what: str) -> None:
         if self._used and not self._persistent:
@@ -208,7 +261,7 @@ class GradientTape:
         perturb = {}
         for (i, j), k in inner.items():
             if i in position:
-                perturb[(position[i], j)] = slot(jnp.zeros_like(sources[k]._value), k, None)[1]
+                perturb[(position[i], j)] = slot(np.zeros(sources[k]._aval().shape, sources[k]._aval().dtype), k, None)[1]
         wiring = []
         for i in order:
             rec = self._records[i]
@@ -281,7 +334,7 @@ class GradientTape:
                     f"GradientTape.gradient: argument `output_gradients` must have one entry per target "
                     f"({len(flat_targets)}). Received: {len(ogs)} entries"
                 )
-        cots = [np.ones(t._value.shape, t._value.dtype) if g is None else jnp.asarray(g._read() if isinstance(g, TensorLike) else g, t._value.dtype)
+        cots = [np.ones(t._aval().shape, t._aval().dtype) if g is None else jnp.asarray(g._read() if isinstance(g, TensorLike) else g, t._aval().dtype)
                 for t, g in zip(flat_targets, ogs) if isinstance(t, Tensor) and _differentiable(t)]
         return self._differentiate("vjp", live, cots, flat_sources)
 
@@ -293,12 +346,16 @@ class GradientTape:
         result: list = [None] * len(flat_sources)
         if program is None:
             return result
+        extras: list = []
         if kind == "vjp":
             cots = [cots[n] for n in program.target_index]
-        build = (lambda: _gradient_op(prog.vjp_fn(program), True)) if kind == "vjp" else (lambda: _gradient_op(prog.jacobian_fn(program), False))
-        key = (kind,) + program.key(slots)
+            # Forward outputs still pending come out of the same program.
+            extras = [("op", pos, j) for pos, rec in enumerate(program.records) for j, o in enumerate(rec.outputs)
+                      if isinstance(o, LazyTensor) and o.pending]
+        build = (lambda: _gradient_op(prog.vjp_fn(program, extras), True)) if kind == "vjp" else (lambda: _gradient_op(prog.jacobian_fn(program), False))
+        key = (kind, tuple(extras)) + program.key(slots)
         if key in _NEEDS_VALUES and program.bake():
-            key = (kind,) + program.key(slots)
+            key = (kind, tuple(extras)) + program.key(slots)
         try:
             grads = _run(cached(key, build), program, slots, cots)
         except (TypeError, jax.errors.ConcretizationTypeError):
@@ -307,7 +364,13 @@ class GradientTape:
             if program.baked or not program.bake():
                 raise
             _NEEDS_VALUES.add(key)
-            grads = _run(cached((kind,) + program.key(slots), build), program, slots, cots)
+            grads = _run(cached((kind, tuple(extras)) + program.key(slots), build), program, slots, cots)
+        if extras:
+            grads, values = grads[:len(slots)], grads[len(slots):]
+            for (_, pos, j), value in zip(extras, values):
+                out = program.records[pos].outputs[j]
+                if out.pending:
+                    out._filled = value._value
         for g, k in zip(grads, owner):
             result[k] = g if result[k] is None else result[k] + g
         return result
@@ -375,3 +438,49 @@ def _run(op: dispatch.Op, program: prog.Program, slots: list, cotangents: list |
     consts = [o if isinstance(o, TensorLike) else jnp.asarray(c) if isinstance(c, (bool, int, float, complex)) else c
               for o, c in zip(program.const_objects, program.constants)]
     return list(dispatch.call(op, (srcs, consts, [] if cotangents is None else list(cotangents)), {}))
+
+
+_ABSTRACT: dict = {}
+
+
+def _abstract_outputs(op: Any, arrays: dict, statics: dict) -> tuple | None:
+    """(output avals, output structure) of ``op`` on these inputs, from a cached
+    abstract evaluation (nothing runs); None if the op rejects them."""
+    parts = []
+    for v in arrays.values():
+        for a in (v if isinstance(v, list) else (v,)):
+            if a is None or isinstance(a, (bool, int, float, complex)):
+                parts.append(a if a is None else type(a))
+            else:
+                aval = a._abstract if isinstance(a, LazyTensor) else a
+                parts.append((tuple(aval.shape), aval.dtype, bool(getattr(aval, "weak_type", False))))
+    try:
+        key = (id(op), tuple((k, type(v), v) for k, v in statics.items()), tuple(parts), tuple(
+            (k, len(v) if isinstance(v, list) else None) for k, v in arrays.items()))
+        hash(key)
+    except TypeError:
+        return None
+    hit = _ABSTRACT.get(key)
+    if hit is not None:
+        return hit
+
+    def spec(a: Any) -> Any:
+        if a is None or isinstance(a, (bool, int, float, complex)):
+            return a
+        aval = a._abstract if isinstance(a, LazyTensor) else a
+        return jax.ShapeDtypeStruct(aval.shape, aval.dtype, weak_type=bool(getattr(aval, "weak_type", False)))
+
+    specs = {k: ([spec(a) for a in v] if isinstance(v, list) else spec(v)) for k, v in arrays.items()}
+    dynamic = {k: v for k, v in specs.items() if not (v is None or isinstance(v, (bool, int, float, complex)))}
+    fixed = {k: v for k, v in specs.items() if k not in dynamic}
+    try:
+        out = jax.eval_shape(lambda d: op.impl(**d, **fixed, **statics), dynamic)
+    except Exception:  # noqa: BLE001 - the eager run reports the error properly
+        return None
+    leaves, treedef = jax.tree_util.tree_flatten(out)
+    if any(not isinstance(leaf, jax.ShapeDtypeStruct) for leaf in leaves):
+        return None
+    _ABSTRACT[key] = (leaves, treedef)
+    if len(_ABSTRACT) > 4096:
+        _ABSTRACT.pop(next(iter(_ABSTRACT)))
+    return leaves, treedef

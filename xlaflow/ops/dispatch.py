@@ -220,7 +220,7 @@ def _convert_group(op: Op, bound: dict) -> bool:
 
 def _np_dtype(item: Any) -> np.dtype:
     if isinstance(item, TensorLike):
-        return item._read().dtype
+        return item._aval().dtype
     d = item.dtype
     return np.dtype(getattr(d, "as_numpy_dtype", d))
 
@@ -255,7 +255,13 @@ def _hint(value: Any, dtype: Any, op: Op, arg: str) -> Any:
     return convert.to_array(value, dtype, op=op.label, arg=arg, host=op.jit)
 
 
-def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list) -> dict:
+def _is_deferred(x: Any) -> bool:
+    return getattr(x, "_deferred", False) and x._filled is None
+
+
+def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list, keep_deferred: bool = False) -> dict:
+    """The arrays of the tensor arguments; with ``keep_deferred``, a not-yet-computed
+    (lazy) tensor stays as it is, for a recorder that defers the op too."""
     arrays = {}
     for p in op.tensors:
         v = bound[p]
@@ -265,11 +271,13 @@ def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list) -> dict:
             elif not isinstance(v, (list, tuple)):
                 raise TypeError(f"{op.label}: argument `{p}` must be a list of tensors. Received: {v!r:.200}")
             flat_inputs.extend(v)
-            arrays[p] = [None if x is None else convert.to_array(x, op=op.label, arg=p, host=op.jit) for x in v]
+            arrays[p] = [None if x is None else x if keep_deferred and _is_deferred(x) else convert.to_array(x, op=op.label, arg=p, host=op.jit) for x in v]
             continue
         flat_inputs.append(v)
         if v is None:
             arrays[p] = None
+        elif keep_deferred and _is_deferred(v):
+            arrays[p] = v
         elif weak_ok and isinstance(v, _PY_SCALARS) and p in op.same_dtype:
             arrays[p] = v
         else:
@@ -314,7 +322,15 @@ def call(op: Op, args: tuple, kwargs: dict) -> Any:
             raise TypeError(f"{op.label}: symbolic inputs need the graph front end (import xlaflow first).")
         return _symbolic_handler(op, tensors, statics)
     flat_inputs: list = []
-    arrays = _to_arrays(op, bound, weak_ok, flat_inputs)
+    recorders = _local.recorders
+    defer = getattr(recorders[0], "defer", None) if op.jit and len(recorders) == 1 else None
+    arrays = _to_arrays(op, bound, weak_ok, flat_inputs, keep_deferred=defer is not None)
+    if defer is not None:
+        deferred = defer(op, flat_inputs, arrays, statics)
+        if deferred is not None:
+            return deferred
+        arrays = {k: ([x._value if _is_deferred(x) else x for x in v] if isinstance(v, list) else v._value if _is_deferred(v) else v)
+                  for k, v in arrays.items()}
     try:
         if _all_small_constants(arrays):
             with jax.ensure_compile_time_eval():

@@ -45,17 +45,22 @@ class TensorLike:
     def _read(self) -> Any:  # pragma: no cover - defined by subclasses
         raise NotImplementedError
 
+    def _aval(self) -> Any:
+        """Something with the value's ``shape`` and ``dtype``, without computing it
+        (a deferred tensor answers from its abstract value)."""
+        return self._read()
+
     @property
     def dtype(self) -> dtypes.DType:
-        return dtypes.as_dtype(self._read().dtype)
+        return dtypes.as_dtype(self._aval().dtype)
 
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self._read().shape)
+        return TensorShape(self._aval().shape)
 
     @property
     def ndim(self) -> int:
-        return self._read().ndim
+        return len(self._aval().shape)
 
     def get_shape(self) -> TensorShape:
         return self.shape
@@ -114,13 +119,13 @@ class TensorLike:
         return int(self._scalar("__index__()"))
 
     def __len__(self) -> int:
-        shape = self._read().shape
+        shape = self._aval().shape
         if not shape:
             raise TypeError("len() of a scalar tensor is undefined. Received: a tensor of shape ()")
         return shape[0]
 
     def __iter__(self) -> Iterator["Tensor"]:
-        shape = self._read().shape
+        shape = self._aval().shape
         if not shape:
             raise TypeError("Cannot iterate over a scalar tensor. Received: a tensor of shape ()")
         return (self[i] for i in range(shape[0]))
