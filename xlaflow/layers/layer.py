@@ -237,11 +237,13 @@ class Layer:
                 return convert.convert_to_tensor(arr.astype(self._dtype.as_numpy_dtype) if isinstance(arr, np.ndarray) else arr.astype(self._dtype.as_numpy_dtype))
             return convert.convert_to_tensor(arr)
 
+        if isinstance(inputs, (TensorLike, np.ndarray, jax.Array)):  # the common case: one input
+            return convert_leaf(inputs)
         return jax.tree_util.tree_map(convert_leaf, inputs, is_leaf=lambda x: isinstance(x, TensorLike) or x is None)
 
     def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         inputs = self._convert_inputs(inputs)
-        first = jax.tree_util.tree_leaves(inputs, is_leaf=lambda x: isinstance(x, TensorLike))
+        first = [inputs] if isinstance(inputs, TensorLike) else jax.tree_util.tree_leaves(inputs, is_leaf=lambda x: isinstance(x, TensorLike))
         if not self.built:
             shapes = jax.tree_util.tree_map(lambda t: tuple(t.shape.as_list()), inputs, is_leaf=lambda x: isinstance(x, TensorLike))
             self.build(shapes)
