@@ -28,7 +28,7 @@ Origin = tuple
 class Record:
     """One op call seen by a tape."""
 
-    __slots__ = ("op", "statics", "inputs", "in_structure", "outputs", "out_treedef")
+    __slots__ = ("op", "statics", "inputs", "in_structure", "outputs", "out_treedef", "key")
 
     def __init__(self, op: Any, statics: dict, inputs: list, in_structure: dict, outputs: list, out_treedef: Any):
         self.op = op
@@ -37,6 +37,9 @@ class Record:
         self.in_structure = in_structure  # param -> None (single) or list length
         self.outputs = outputs  # flat output Tensors (None for non-tensor leaves)
         self.out_treedef = out_treedef
+        # What makes two records the same op call, computed once (programs key on it).
+        self.key = (id(op), op.name, tuple(sorted((k, freeze(v)) for k, v in statics.items())),
+                    tuple(sorted(in_structure.items())), out_treedef)
 
 
 class Program:
@@ -55,11 +58,7 @@ class Program:
         self.const_objects: list = []  # the Tensor/Variable behind each constant, if any
 
     def key(self, sources: Sequence[Any]) -> tuple:
-        ops = tuple(
-            (id(rec.op), rec.op.name, tuple(sorted((k, freeze(v)) for k, v in rec.statics.items())), tuple(origins),
-             tuple(sorted(rec.in_structure.items())), rec.out_treedef)
-            for rec, (_, origins) in zip(self.records, self.wiring)
-        )
+        ops = tuple((rec.key, tuple(origins)) for rec, (_, origins) in zip(self.records, self.wiring))
         return (ops, tuple(self.targets), tuple(sorted(self.perturb.items())),
                 tuple(aval_key(s) for s in sources), tuple(aval_key(c) for c in self.constants),
                 tuple((k, freeze(v)) for k, v in sorted(self.baked.items())))
