@@ -428,7 +428,7 @@ def _gradient_op(fn: Any, takes_cotangents: bool) -> dispatch.Op:
     else:
         def impl(sources, consts, cots):
             return list(fn(sources, consts))
-    return dispatch.Op("TapeGradient", impl, ("sources", "consts", "cots"), ("sources", "consts", "cots"), (), None, jit=False)
+    return dispatch.Op("TapeGradient", impl, ("sources", "consts", "cots"), ("sources", "consts", "cots"), (), jit=False)
 
 
 def _run(op: dispatch.Op, program: prog.Program, slots: list, cotangents: list | None) -> list:

@@ -47,11 +47,11 @@ _ARRAYS = (TensorLike, jax.Array, jax.core.Tracer)
 class Op:
     """An op: its name, pure implementation and which parameters hold tensors."""
 
-    __slots__ = ("name", "label", "impl", "params", "tensors", "lists", "same_dtype", "defaults", "required", "dtype_arg",
+    __slots__ = ("name", "label", "impl", "params", "tensors", "lists", "same_dtype", "defaults", "required",
                  "jit", "_compiled")
 
     def __init__(self, name: str, impl: Callable, tensors: Sequence[str], lists: Sequence[str], same_dtype: Sequence[str],
-                 dtype_arg: str | None, jit: bool = False):
+                 jit: bool = False):
         self.name = name  # TF's op name, as recorded programs show it
         self.label = impl.__name__.lstrip("_")  # the public name, as error messages show it
         self.impl = impl
@@ -65,7 +65,6 @@ class Op:
         self.tensors = tuple(tensors)
         self.lists = frozenset(lists)
         self.same_dtype = tuple(same_dtype)
-        self.dtype_arg = dtype_arg
         self.jit = jit and bool(tensors)
         self._compiled: dict = {}  # frozen statics -> jax.jit of the implementation
 
@@ -370,7 +369,7 @@ def _iter_inputs(op: Op, tensors: dict) -> Iterable:
 
 
 def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (), same_dtype: Sequence[str] = (),
-       dtype_arg: str | None = None, jit: bool = True) -> Callable:
+       jit: bool = True) -> Callable:
     """Declares a pure JAX function as an xlaflow op (see the module docstring).
 
     Args:
@@ -379,7 +378,6 @@ def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (),
       tensors: parameters that receive tensors (converted to arrays).
       lists: which of ``tensors`` receive a list of tensors (``None`` entries kept).
       same_dtype: parameters whose tensors must share one dtype.
-      dtype_arg: unused by dispatch; documents which parameter selects the output dtype.
       jit: run the implementation compiled (one XLA program per op, static arguments
         and shapes: much faster eagerly than op-by-op ``jax.numpy``). Ops whose eager
         behaviour depends on input *values* (bounds checks on indices, masks, label
@@ -387,7 +385,7 @@ def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (),
     """
 
     def decorate(impl: Callable) -> Callable:
-        o = Op(name, impl, tensors, lists, same_dtype, dtype_arg, jit)
+        o = Op(name, impl, tensors, lists, same_dtype, jit)
 
         @functools.wraps(impl)
         def api(*args: Any, **kwargs: Any) -> Any:
