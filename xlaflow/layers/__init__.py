@@ -1,5 +1,16 @@
 """Keras layers on xlaflow (one layer per file; the base class in ``layer.py``)."""
 
+from xlaflow.layers.activation import Activation  # noqa: F401
+from xlaflow.layers.conv import Conv1D, Conv2D  # noqa: F401
+from xlaflow.layers.conv_transpose import Conv2DTranspose  # noqa: F401
 from xlaflow.layers.dense import Dense  # noqa: F401
+from xlaflow.layers.depthwise import DepthwiseConv2D, SeparableConv2D  # noqa: F401
+from xlaflow.layers.dropout import Dropout  # noqa: F401
+from xlaflow.layers.embedding import Embedding  # noqa: F401
+from xlaflow.layers.global_pooling import GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D  # noqa: F401
 from xlaflow.layers.input_spec import InputSpec  # noqa: F401
 from xlaflow.layers.layer import Layer  # noqa: F401
+from xlaflow.layers.merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract  # noqa: F401
+from xlaflow.layers.padding import UpSampling2D, ZeroPadding2D  # noqa: F401
+from xlaflow.layers.pooling import AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D  # noqa: F401
+from xlaflow.layers.reshaping import Flatten, Permute, RepeatVector, Reshape  # noqa: F401
