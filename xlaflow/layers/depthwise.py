@@ -73,8 +73,8 @@ class _ChannelwiseConv(Layer):
             self.add_loss(self.activity_regularizer(out))
         return out
 
-    def _output_channels(self, input_shape: tuple) -> Any:
-        raise NotImplementedError
+    def _output_channels(self, input_shape: tuple) -> Any:  # defined by each depthwise layer
+        raise NotImplementedError(f"{type(self).__name__} must implement `_output_channels(input_shape)`.")
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         shape = tuple(input_shape)

@@ -77,8 +77,8 @@ class _Merge(Layer):
             aligned.append(x)
         return self._merge(aligned)
 
-    def _merge(self, inputs: list) -> Any:
-        raise NotImplementedError
+    def _merge(self, inputs: list) -> Any:  # each merge layer defines its combination
+        raise NotImplementedError(f"{type(self).__name__} must implement `_merge(inputs)`.")
 
 
 class Add(_Merge):
