@@ -1,5 +1,8 @@
-"""Benchmarks: each module's ``run()`` returns figures measured against a reference in
-the same run (a hand-written ``jax.jit`` step is the limit of this stack).
+"""Timing figures, each a ratio to a reference measured in the same run.
 
-``python -m benchmarks`` runs them all and prints one markdown table of medians.
+``MODULES`` lists the benchmark modules in the order ``xlaflow bench`` runs them;
+each has ``run() -> list[dict]`` returning rows ``{figure, value, reference, ratio,
+target}``.
 """
+
+MODULES = ["tape_and_function", "seed003_loop", "training", "data_pipeline", "session_step"]

@@ -1,4 +1,4 @@
-"""Entry point of the ``xlaflow`` command: parses the subcommand and runs it."""
+"""Entry point of the ``xlaflow`` command: ``demo``, ``run SCRIPT`` and ``bench``."""
 
 from __future__ import annotations
 
@@ -9,17 +9,33 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="xlaflow", description="TensorFlow/Keras training styles on one compiled JAX/XLA core.")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="train on scikit-learn's handwritten digits, eagerly and compiled")
-    demo.add_argument("--epochs", type=int, default=30, help="passes over the training set (default 30)")
-    demo.add_argument("--batch-size", type=int, default=64, help="examples per step (default 64)")
-    demo.add_argument("--learning-rate", type=float, default=0.5, help="SGD step size (default 0.5)")
-    demo.add_argument("--seed", type=int, default=0, help="seed for the data split and order (default 0)")
-    demo.add_argument("--quick", action="store_true", help="3 epochs, for a smoke test")
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        from xlaflow.cli.demo import run
+    demo = sub.add_parser("demo", help="train one CNN on handwritten digits in every training style and compare")
+    from xlaflow.cli.demo import add_arguments
 
-        return run(epochs=3 if args.quick else args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed)
+    add_arguments(demo)
+    run = sub.add_parser("run", help="run an unmodified TensorFlow/Keras script with xlaflow serving its imports")
+    run.add_argument("script", help="the Python script to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    bench = sub.add_parser("bench", help="run benchmarks/ and print the figures as one table")
+    from xlaflow.cli.bench import main_args
+
+    main_args(bench)
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        from xlaflow.cli.run import run as run_script
+
+        return run_script(args.script, args.args)
+    if args.command == "bench":
+        from xlaflow.cli.bench import run as run_bench
+
+        return run_bench(args.names, as_json=args.json, anchors=args.anchors, anchor_python=args.anchor_python,
+                         quick=args.quick)
+    if args.command == "demo":
+        from xlaflow.cli.demo import run as run_demo
+
+        run_demo(epochs=args.epochs, batch_size=args.batch_size, output_dir=args.output_dir, styles_arg=args.styles,
+                 seed=args.seed, quick=args.quick)
+        return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

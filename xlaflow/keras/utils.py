@@ -1,3 +1,4 @@
-"""``keras.utils``: ``to_categorical`` and ``set_random_seed`` (re-exports of :mod:`xlaflow.utils`)."""
+"""``keras.utils``: ``to_categorical``, ``set_random_seed`` and ``Progbar`` (re-exports)."""
 
+from xlaflow.callbacks import Progbar  # noqa: F401
 from xlaflow.utils import get_random_seed, set_random_seed, to_categorical  # noqa: F401

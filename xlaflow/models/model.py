@@ -2,7 +2,8 @@
 
 Subclass it and define ``call(self, inputs, training=None)``; sub-layers assigned to
 attributes are tracked, so ``trainable_variables`` covers them. ``summary()`` prints
-the layer table with output shapes and parameter counts.
+the layer table with output shapes and parameter counts. ``compile``/``fit``/
+``train_on_batch`` ... come from :class:`~xlaflow.training.Trainer`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from typing import Any, Callable
 
 from xlaflow.layers.layer import Layer
 from xlaflow.models.summary import print_summary
+from xlaflow.saving.mixin import SavingMixin
+from xlaflow.training import Trainer
 
 
-class Model(Layer):
+class Model(Trainer, SavingMixin, Layer):
     """A trainable stack of layers (subclass it, or use :class:`Sequential`)."""
 
     @property
@@ -37,3 +40,29 @@ class Model(Layer):
                 expand_nested: bool = False, show_trainable: bool = False, layer_range: Any = None) -> None:
         """Prints each layer's output shape and parameter count, and the totals."""
         print_summary(self, print_fn=print_fn, line_length=line_length)
+
+    # -- configuration (Keras 3) ---------------------------------------------------------
+    def get_config(self) -> dict:
+        """``{"name", "trainable", "dtype"}`` plus, for a subclassed model whose
+        constructor took only plain JSON values, those arguments (Keras 3's auto config)."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
+        auto = getattr(self, "_auto_config", None)
+        if auto is not None and type(self) is not Model:
+            config.update(auto)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
+        """Calls the constructor with the config's arguments (a subclassed model's auto config)."""
+        if not isinstance(config, dict):
+            raise TypeError(f"{cls.__name__}.from_config: argument `config` must be a dict. Received: {config!r:.100}")
+        if "input_layers" in config and "output_layers" in config:
+            raise ValueError(f"{cls.__name__}.from_config: functional-model configs are not supported yet.")
+        try:
+            return cls(**config)
+        except TypeError as e:
+            raise TypeError(
+                f"{cls.__name__}.from_config: unable to revive the model from its config: {e}. A subclassed model "
+                "whose constructor takes other arguments must override get_config() and from_config(). "
+                f"Received: config={config!r:.200}"
+            ) from e

@@ -1,0 +1,42 @@
+"""Multi-input / multi-output models: losses, loss weights and metrics per output."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from xlaflow import keras
+
+
+class TwoHeads(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.trunk = keras.layers.Dense(6, activation="relu")
+        self.cls = keras.layers.Dense(3, activation="softmax")
+        self.reg = keras.layers.Dense(1)
+
+    def call(self, inputs, training=None):
+        a, b = inputs
+        h = self.trunk(keras.layers.Concatenate()([a, b]))
+        return [self.cls(h), self.reg(h)]
+
+
+def test_two_outputs_weighted_losses_and_prefixed_metrics():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(40, 3)).astype(np.float32)
+    b = rng.normal(size=(40, 2)).astype(np.float32)
+    y_cls = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 40)]
+    y_reg = rng.normal(size=(40, 1)).astype(np.float32)
+    model = TwoHeads()
+    model.compile(optimizer="sgd", loss=["categorical_crossentropy", "mse"], loss_weights=[1.0, 0.5],
+                  metrics=[["accuracy"], ["mae"]])
+    logs = model.test_on_batch([a, b], [y_cls, y_reg], return_dict=True)
+    assert list(logs) == ["loss", "output_0_accuracy", "output_1_mae"]
+    p_cls, p_reg = (t.numpy() for t in model([a, b]))
+    cce = -np.mean(np.sum(y_cls * np.log(np.clip(p_cls, 1e-7, 1 - 1e-7)), -1))
+    mse = np.mean((y_reg - p_reg) ** 2)
+    np.testing.assert_allclose(logs["loss"], cce + 0.5 * mse, rtol=1e-5)
+    np.testing.assert_allclose(logs["output_1_mae"], np.mean(np.abs(y_reg - p_reg)), rtol=1e-5)
+    hist = model.fit([a, b], [y_cls, y_reg], epochs=2, batch_size=16, verbose=0)
+    assert hist.history["loss"][1] < hist.history["loss"][0] * 1.5
+    preds = model.predict([a, b], verbose=0)
+    assert [p.shape for p in preds] == [(40, 3), (40, 1)]

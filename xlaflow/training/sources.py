@@ -1,0 +1,148 @@
+"""Where the batches of an epoch come from, in the form the step programs take.
+
+* :class:`ArraySource` — in-memory arrays. They are moved to the device once and stay
+  there for the whole ``fit``; each epoch only sends the (shuffled) row indices. An
+  epoch is cut into dispatches of ``k`` steps each (``lax.scan`` inside one program);
+  the last, ragged batch is padded to the full batch size with a row mask, so no
+  sample is dropped or counted twice and no new batch shape is compiled.
+* :class:`IteratorSource` — a Dataset, a generator or any iterable of batches. Each
+  batch is padded to the first batch's size (or, if larger, to its power-of-two
+  bucket); consecutive same-shaped batches are stacked into dispatches of ``k``
+  steps like arrays are. Dispatch is asynchronous, so the host (and a Dataset's
+  prefetch thread) prepares the next batches while the device computes.
+
+Both yield ``(first_step, k, per_step, shared, steps)`` where ``steps`` is the
+``steps=`` argument of :meth:`~xlaflow.engine.program.StatefulProgram.run`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Iterator
+
+import jax
+import numpy as np
+
+from xlaflow.data import adapter
+from xlaflow.training import data
+
+
+class ArraySource:
+    """Batches of device-resident arrays ``x``, ``y``, ``sample_weight`` (``n`` rows)."""
+
+    def __init__(self, x: Any, y: Any, sample_weight: Any, n: int, batch_size: int, steps: int | None = None):
+        self.n = n
+        self.batch_size = batch_size
+        self.shared = jax.device_put({"x": x, "y": y, "sw": sample_weight})
+        full = -(-n // batch_size) if n else 0
+        self.steps = full if steps is None else min(int(steps), full)
+
+    def epoch(self, shuffle: bool, per_dispatch: int) -> Iterator[tuple]:
+        bs, steps = self.batch_size, self.steps
+        order = np.random.permutation(self.n) if shuffle else np.arange(self.n)
+        total = steps * bs
+        idx = np.zeros(total, np.int32)
+        used = min(total, self.n)
+        idx[:used] = order[:used]
+        mask = data.row_mask(used, total)
+        idx, mask = idx.reshape(steps, bs), mask.reshape(steps, bs)
+        start = 0
+        while start < steps:
+            k = min(per_dispatch, steps - start)
+            if k == 1:
+                yield start, 1, {"idx": idx[start], "mask": mask[start]}, self.shared, None
+            else:
+                yield start, k, {"idx": idx[start:start + k], "mask": mask[start:start + k]}, self.shared, k
+            start += k
+
+
+class IteratorSource:
+    """Batches from an iterable (a Dataset is iterated afresh each epoch; a generator once).
+
+    ``steps`` (``steps_per_epoch``) ends an epoch early; a Dataset then continues
+    where it stopped in the next epoch, as Keras does. An infinite Dataset needs it.
+    """
+
+    def __init__(self, iterable: Any, steps: int | None = None, what: str = "x"):
+        self.iterable = iterable
+        self.is_dataset = adapter.is_dataset(iterable)
+        if self.is_dataset and steps is None:
+            if adapter.is_infinite(iterable):
+                raise ValueError(f"argument `{what}` is an infinite dataset (e.g. after .repeat()): pass "
+                                 "`steps_per_epoch` (or `steps`/`validation_steps`) to say how many batches an epoch has")
+        self.steps = steps
+        self.what = what
+        self._iterator: Any = None
+        self._bucket: int | None = None
+        self._exhausted = False
+        self.known_steps = steps if steps is not None else adapter.steps(iterable) if self.is_dataset else None
+
+    def _numpy_iter(self) -> Any:
+        if self.is_dataset:
+            return iter(adapter.iterate_numpy(self.iterable))
+        return iter(self.iterable)
+
+    def _batches(self) -> Iterator[dict]:
+        """Each element as a padded batch dict ``{x, y, sw, mask}``."""
+        reusable = self.is_dataset or isinstance(self.iterable, (list, tuple))
+        if self._iterator is None or (reusable and self.steps is None):
+            self._iterator = self._numpy_iter()
+        step = 0
+        while self.steps is None or step < self.steps:
+            try:
+                element = next(self._iterator)
+            except StopIteration:
+                if self.steps is not None and step < self.steps:
+                    if reusable and step > 0:
+                        self._iterator = self._numpy_iter()
+                        continue
+                    warnings.warn(f"Your input ran out of data after {step} steps; the epoch stops early. Make sure "
+                                  f"that `{self.what}` can produce `steps_per_epoch * epochs` batches (use .repeat()).",
+                                  UserWarning, stacklevel=5)
+                self._exhausted = True
+                return
+            x, y, sw = data.unpack_element(element)
+            x, y, sw, n = data.standardize(x, y, sw)
+            if self._bucket is None:
+                self._bucket = n
+            size = self._bucket if n <= self._bucket else data.bucket(n)
+            batch = {"x": x, "y": y, "sw": sw}
+            if n != size:
+                batch = data.pad_rows(batch, size)
+            batch["mask"] = data.row_mask(n, size)
+            yield batch
+            step += 1
+
+    def epoch(self, shuffle: bool = False, per_dispatch: int = 1) -> Iterator[tuple]:
+        """Dispatches of up to ``per_dispatch`` same-shaped batches, stacked for ``lax.scan``."""
+        group: list = []
+        first = 0
+
+        def flush() -> tuple:
+            if len(group) == 1:
+                return first, 1, group[0], None, None
+            stacked = jax.tree_util.tree_map(_stack, *group)
+            return first, len(group), stacked, None, len(group)
+
+        for batch in self._batches():
+            if group and _shapes(batch) != _shapes(group[0]):
+                yield flush()
+                first += len(group)
+                group = []
+            group.append(batch)
+            if len(group) == per_dispatch:
+                yield flush()
+                first += len(group)
+                group = []
+        if group:
+            yield flush()
+
+
+def _shapes(batch: dict) -> list:
+    return [np.shape(a) for a in jax.tree_util.tree_leaves(batch)]
+
+
+def _stack(*arrays: Any) -> Any:
+    if all(isinstance(a, np.ndarray) for a in arrays):
+        return np.stack(arrays)
+    return jax.numpy.stack(arrays)
