@@ -5,7 +5,7 @@ re-exports: every name is defined in a private module under ``xlaflow/_core`` or
 ``xlaflow/ops`` (and the namespaces ``xlaflow.math``, ``nn``, ``linalg``, ``random``).
 """
 
-from xlaflow import config, dtypes, errors, keras, linalg, math, nn, random
+from xlaflow import config, data, dtypes, errors, keras, linalg, math, nn, random
 from xlaflow._core.dtypes import (
     DType,
     as_dtype,
@@ -125,6 +125,53 @@ from xlaflow.ops.unary_ops import (
     tanh,
 )
 
+from xlaflow import compat, train  # TF1: tf.compat.v1, tf.train (v1 optimizers, Saver)
+from xlaflow.compat.v1 import (  # TF1 names at the top level, where TF1 had them
+    AUTO_REUSE,
+    Graph,
+    GraphKeys,
+    InteractiveSession,
+    Session,
+    VariableScope,
+    add_to_collection,
+    assign,
+    assign_add,
+    assign_sub,
+    constant_initializer,
+    control_dependencies,
+    get_collection,
+    get_default_graph,
+    get_default_session,
+    get_variable,
+    get_variable_scope,
+    global_variables,
+    global_variables_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    gradients,
+    group,
+    initialize_all_variables,
+    local_variables,
+    local_variables_initializer,
+    log,
+    name_scope,
+    no_op,
+    ones_initializer,
+    placeholder,
+    placeholder_with_default,
+    random_normal,
+    random_normal_initializer,
+    random_uniform,
+    random_uniform_initializer,
+    reset_default_graph,
+    trainable_variables,
+    truncated_normal,
+    truncated_normal_initializer,
+    variable_scope,
+    variables_initializer,
+    zeros_initializer,
+)
+
 newaxis = None
 __version__ = "0.1.0"
 
@@ -137,3 +184,7 @@ def is_tensor(x: object) -> "bool":
 def executing_eagerly() -> "bool":
     """False while a compiled function is being traced, True otherwise (TF's rule)."""
     return not _tracing()
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("tf")  # tf.<name> xlaflow lacks: "xlaflow does not implement tf.<name> yet"

@@ -23,3 +23,7 @@ from xlaflow._core.dtypes import (  # noqa: F401
     uint64,
 )
 from xlaflow.ops.array_ops import cast  # noqa: F401
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("tf.dtypes")

@@ -19,3 +19,7 @@ from xlaflow._core.errors import (  # noqa: F401
     UnimplementedError,
     UnknownError,
 )
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("tf.errors")

@@ -39,3 +39,7 @@ __all__ = [
     "global_norm", "inv", "l2_normalize", "logdet", "matmul", "matrix_transpose", "matvec", "norm", "qr",
     "set_diag", "slogdet", "solve", "svd", "tensordot", "trace", "transpose", "triangular_solve",
 ]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("tf.linalg")

@@ -64,3 +64,7 @@ from xlaflow.ops.stat_ops import (  # noqa: F401
     weighted_moments,
 )
 from xlaflow.ops.unary_ops import sigmoid, softplus, softsign, tanh  # noqa: F401
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("tf.nn")

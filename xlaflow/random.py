@@ -20,3 +20,7 @@ from xlaflow.ops.random_ops import (  # noqa: F401
     truncated_normal,
     uniform,
 )
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("tf.random")

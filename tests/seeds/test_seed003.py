@@ -32,6 +32,9 @@ def example(n: int) -> str:
 def test_example_1_runs_and_trains():
     assert SEED.exists(), f"the seeds live in shared/ beside the checkout; not found: {SEED}"
     np.random.seed(0)
+    import xlaflow
+
+    xlaflow.random.set_seed(0)  # the seed's weights come from the global random key
     namespace: dict = {}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

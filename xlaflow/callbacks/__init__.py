@@ -4,7 +4,8 @@ One concept per module: the ``Callback`` base, the ``CallbackList`` the trainer
 calls, ``History``, ``ProgbarLogger`` (on the Keras-style ``Progbar``),
 ``EarlyStopping``, ``ModelCheckpoint``, ``LearningRateScheduler``,
 ``ReduceLROnPlateau``, ``CSVLogger``, ``TensorBoard`` (event files via tensorboardX),
-``LambdaCallback``, ``TerminateOnNaN``.
+``LambdaCallback``, ``TerminateOnNaN``, ``BackupAndRestore`` (resuming needs
+``fit``'s cooperation: it reads ``model._resume_point`` after ``on_train_begin``).
 
 Contract with the trainer (``fit``/``evaluate``/``predict``):
 
@@ -41,6 +42,7 @@ Contract with the trainer (``fit``/``evaluate``/``predict``):
   histograms).
 """
 
+from xlaflow.callbacks.backup_and_restore import BackupAndRestore
 from xlaflow.callbacks.callback import Callback
 from xlaflow.callbacks.callback_list import CallbackList
 from xlaflow.callbacks.csv_logger import CSVLogger
@@ -56,6 +58,6 @@ from xlaflow.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from xlaflow.callbacks.tensorboard import TensorBoard
 from xlaflow.callbacks.terminate_on_nan import TerminateOnNaN
 
-__all__ = ["CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
+__all__ = ["BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback", "Progbar", "ProgbarLogger",
            "ReduceLROnPlateau", "TensorBoard", "TerminateOnNaN"]

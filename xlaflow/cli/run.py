@@ -2,7 +2,10 @@
 
 The script runs as ``__main__`` with ``sys.argv = [SCRIPT, *ARGS]`` while the import
 hook of :mod:`xlaflow.cli.import_hook` serves ``tensorflow``, ``keras`` and
-``tf_keras`` from xlaflow. Its exit status is the command's.
+``tf_keras`` from xlaflow. As in a notebook where ``import tensorflow as tf`` already
+ran, the names ``tf`` and ``keras`` are predefined, so snippets that use them
+without importing them (several of the seed examples do) still run.
+Its exit status is the command's.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ def run(script: str, args: list[str]) -> int:
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     try:
         with XlaflowImports():
-            runpy.run_path(script, run_name="__main__")
+            import tensorflow as tf  # served by the hook: xlaflow
+
+            runpy.run_path(script, init_globals={"tf": tf, "keras": tf.keras}, run_name="__main__")
     except SystemExit as e:
         code = e.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -13,3 +13,7 @@ from xlaflow.data.options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINA
 from xlaflow.data.text import TextLineDataset
 
 __all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "Iterator", "Options", "TextLineDataset", "UNKNOWN_CARDINALITY", "experimental"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("tf.data")

@@ -109,6 +109,10 @@ def _lowered(name: str, fn: Callable, arrays: list, tree: Any) -> tuple[_Body, l
     return _Body(fn, written, tree), written
 
 
+# Set by the graph front end: ``cond`` on a symbolic predicate builds a graph node.
+symbolic_cond: Any = None
+
+
 def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None = None, name: str | None = None) -> Any:
     """``true_fn()`` if ``pred`` else ``false_fn()`` (TF's ``tf.cond``).
 
@@ -118,6 +122,8 @@ def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None =
     for arg, fn in (("true_fn", true_fn), ("false_fn", false_fn)):
         if not callable(fn):
             raise TypeError(f"cond: argument `{arg}` must be callable. Received: {fn!r}")
+    if symbolic_cond is not None and dispatch.is_symbolic(pred):  # a TF1 graph: one cond node
+        return symbolic_cond(pred, true_fn, false_fn, name)
     p = convert.to_array(pred, op="cond", arg="pred")
     if p.shape != () or p.dtype != jnp.bool_:
         raise ValueError(f"cond: argument `pred` must be a scalar bool tensor. Received: shape {tuple(p.shape)}, dtype {p.dtype}")

@@ -6,6 +6,7 @@ import Dense``, ``keras.optimizers.Adam``, ``keras.losses.mean_squared_error``.
 
 from xlaflow.keras import (  # noqa: F401
     activations,
+    callbacks,
     constraints,
     initializers,
     layers,
@@ -14,6 +15,8 @@ from xlaflow.keras import (  # noqa: F401
     models,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from xlaflow.models import Model, Sequential  # noqa: F401
+from xlaflow.layers.symbolic_call import Input  # noqa: F401

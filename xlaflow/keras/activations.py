@@ -41,3 +41,7 @@ from xlaflow.activations import (  # noqa: F401
     tanh_shrink,
     threshold,
 )
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.activations")

@@ -1,6 +1,7 @@
 """``keras.callbacks``: the Keras 3 callbacks (re-exports of :mod:`xlaflow.callbacks`)."""
 
 from xlaflow.callbacks import (  # noqa: F401
+    BackupAndRestore,
     CallbackList,
     Callback,
     CSVLogger,
@@ -15,6 +16,10 @@ from xlaflow.callbacks import (  # noqa: F401
     TerminateOnNaN,
 )
 
-__all__ = ["CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
+__all__ = ["BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau", "TensorBoard",
            "TerminateOnNaN"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.callbacks")

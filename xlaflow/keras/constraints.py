@@ -18,3 +18,7 @@ from xlaflow.constraints import (  # noqa: F401
     serialize,
     unit_norm,
 )
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.constraints")

@@ -42,3 +42,7 @@ from xlaflow.initializers import (  # noqa: F401
     variance_scaling,
     zeros,
 )
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.initializers")

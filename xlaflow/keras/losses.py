@@ -62,3 +62,7 @@ __all__ = [
     'msle', 'poisson', 'reduce_weighted_values', 'serialize', 'sparse_categorical_crossentropy',
     'squared_hinge',
 ]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.losses")

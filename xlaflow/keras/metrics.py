@@ -83,3 +83,7 @@ __all__ = [
     'sparse_categorical_crossentropy', 'sparse_top_k_categorical_accuracy', 'squared_hinge',
     'top_k_categorical_accuracy',
 ]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.metrics")

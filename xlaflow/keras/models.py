@@ -1,3 +1,5 @@
-"""``keras.models``: model classes (re-exports of :mod:`xlaflow.models`)."""
+"""``keras.models``: model classes and ``load_model``/``save_model`` (re-exports of
+:mod:`xlaflow.models` and :mod:`xlaflow.saving`)."""
 
 from xlaflow.models import Model, Sequential  # noqa: F401
+from xlaflow.saving import load_model, save_model  # noqa: F401

@@ -18,3 +18,7 @@ from xlaflow.regularizers import (  # noqa: F401
     orthogonal_regularizer,
     serialize,
 )
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.regularizers")

@@ -2,3 +2,7 @@
 
 from xlaflow.callbacks import Progbar  # noqa: F401
 from xlaflow.utils import get_random_seed, set_random_seed, to_categorical  # noqa: F401
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.utils")

@@ -17,6 +17,7 @@ class Activation(Layer):
 
     def __init__(self, activation: Any, **kwargs: Any):
         super().__init__(**kwargs)
+        self.supports_masking = True  # passes an input mask on unchanged (Keras)
         self.activation = activations.get(activation)
         if self.activation is None:
             self.activation = activations.get("linear")

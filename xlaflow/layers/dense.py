@@ -29,6 +29,7 @@ class Dense(Layer):
                  activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None,
                  lora_rank: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
+        self.supports_masking = True  # passes an input mask on unchanged (Keras)
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
             raise ValueError(f"Dense: argument `units` must be a positive int. Received: units={units!r}")
         self.units = units

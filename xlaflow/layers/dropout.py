@@ -25,6 +25,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None, **kwargs: Any):
         super().__init__(**kwargs)
+        self.supports_masking = True  # passes an input mask on unchanged (Keras)
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ValueError(
                 "Dropout: invalid value received for argument `rate`. Expected a float value in [0, 1). "

@@ -8,6 +8,7 @@ from xlaflow import constraints, initializers, regularizers
 from xlaflow._core import dtypes
 from xlaflow.layers.layer import Layer
 from xlaflow.ops.array_ops import cast
+from xlaflow.ops.binary_ops import not_equal
 from xlaflow.ops.gather_ops import gather
 
 
@@ -21,7 +22,8 @@ class Embedding(Layer):
         Keras' default ``"uniform"`` draws from ``[-0.05, 0.05]``.
       embeddings_regularizer, activity_regularizer: penalties added to :attr:`losses`.
       embeddings_constraint: applied by optimizers after each update.
-      mask_zero: stored (and in the config) only; xlaflow does not propagate masks.
+      mask_zero: whether id 0 is padding: the output then carries the mask
+        ``inputs != 0`` (:meth:`compute_mask`), which recurrent layers use.
     """
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
@@ -52,6 +54,12 @@ class Embedding(Layer):
         if self.activity_regularizer is not None:
             self.add_loss(self.activity_regularizer(out))
         return out
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """``inputs != 0`` with ``mask_zero``, else None."""
+        if not self.mask_zero:
+            return None
+        return not_equal(inputs, 0)
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -6,6 +6,12 @@ to the layer's dtype, as Keras does), builds it on first use from the input shap
 checks the input against ``input_spec`` and runs :meth:`Layer.call`. Because weights
 are ordinary Variables, the same layer works eagerly, under ``GradientTape`` and
 inside ``xlaflow.function`` (the state scope binds the weights there).
+
+Masks follow Keras 3: a layer whose ``supports_masking`` is true sets
+``_keras_mask`` on its output Tensors (from :meth:`Layer.compute_mask`), and a layer
+whose ``call`` accepts ``mask`` receives the mask its input carries unless one is
+passed explicitly -- so ``Masking`` or ``Embedding(mask_zero=True)`` in front of an
+``LSTM`` works in ``Sequential`` and in hand-written chains alike.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from xlaflow import constraints, initializers, regularizers
 from xlaflow._core import dtypes
 from xlaflow._core.tensor_shape import TensorShape
 from xlaflow.layers.input_spec import InputSpec, check_input
+from xlaflow.layers import symbolic_call
 from xlaflow.ops import convert
 from xlaflow.ops.array_ops import cast
 from xlaflow.ops.tensor import Tensor, TensorLike
@@ -55,6 +62,25 @@ class _CallContext(threading.local):
 _context = _CallContext()
 
 
+def _keep_mask(source: Any, target: Any) -> Any:
+    mask = getattr(source, "_keras_mask", None)
+    if mask is not None and isinstance(target, Tensor):
+        target._keras_mask = mask
+    return target
+
+
+def _attach_masks(outputs: Any, masks: Any) -> None:
+    """Sets ``_keras_mask`` on each output Tensor that has none yet (Keras 3 semantics:
+    a layer's output carries the mask its :meth:`Layer.compute_mask` gives)."""
+    if masks is None:
+        return
+    flat = [outputs] if isinstance(outputs, TensorLike) else jax.tree_util.tree_leaves(outputs, is_leaf=lambda x: isinstance(x, TensorLike))
+    flat_masks = list(masks) if isinstance(masks, (list, tuple)) else [masks]
+    for tensor, mask in zip(flat, flat_masks):
+        if mask is not None and isinstance(tensor, Tensor) and getattr(tensor, "_keras_mask", None) is None:
+            tensor._keras_mask = mask
+
+
 class Layer:
     """Base class of all layers (Keras' ``keras.layers.Layer``).
 
@@ -64,6 +90,8 @@ class Layer:
       dtype: the dtype of weights and computations (float32 by default).
       input_shape: (first layer of a ``Sequential``) the shape of one example.
     """
+
+    _supports_masking: bool | None = None  # None: decided by whether compute_mask is overridden
 
     def __init__(self, trainable: bool = True, name: str | None = None, dtype: Any = None, **kwargs: Any):
         allowed = {"input_shape", "input_dim", "batch_input_shape", "batch_size", "autocast"}
@@ -91,6 +119,7 @@ class Layer:
             shape = tuple(kwargs["batch_input_shape"])[1:]
         self._input_shape_arg = None if shape is None else tuple(shape)
         self._call_has_training = "training" in inspect.signature(self.call).parameters
+        self._call_has_mask = "mask" in inspect.signature(self.call).parameters
 
     # -- attributes and weights -----------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -142,13 +171,14 @@ class Layer:
         return var
 
     def _flatten_layers(self) -> list["Layer"]:
+        """This layer and its sub-layers, depth first (Keras' order, which orders ``weights``)."""
         seen: list = []
         stack = [self]
         while stack:
-            layer = stack.pop(0)
+            layer = stack.pop()
             if all(layer is not s for s in seen):
                 seen.append(layer)
-                stack.extend(layer._layers)
+                stack.extend(reversed(layer._layers))
         return seen
 
     def _all_weights(self) -> list[Variable]:
@@ -161,8 +191,13 @@ class Layer:
 
     @property
     def weights(self) -> list[Variable]:
-        """All weights, trainable first (Keras' order)."""
-        return self.trainable_weights + self.non_trainable_weights
+        """All weights, layer by layer depth first, each layer's trainable ones first (Keras 3's order)."""
+        trainable = {id(w) for w in self.trainable_weights}
+        out: list = []
+        for layer in self._flatten_layers():
+            mine = [w for w in layer._weights if all(w is not o for o in out)]
+            out += [w for w in mine if id(w) in trainable] + [w for w in mine if id(w) not in trainable]
+        return out
 
     @property
     def variables(self) -> list[Variable]:
@@ -219,6 +254,23 @@ class Layer:
     def count_params(self) -> int:
         return int(sum(np.prod(w.shape.as_list()) for w in self.weights))
 
+    # -- masks ------------------------------------------------------------------------
+    @property
+    def supports_masking(self) -> bool:
+        """Whether the layer passes a mask on to its outputs (Keras' rule: true when the
+        class overrides :meth:`compute_mask`, or when set)."""
+        value = self._supports_masking
+        return type(self).compute_mask is not Layer.compute_mask if value is None else value
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        object.__setattr__(self, "_supports_masking", bool(value))
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The mask of the outputs (``(batch, steps)`` booleans, true where valid) given the
+        inputs and their mask; by default the input mask, unchanged."""
+        return mask
+
     # -- building and calling ---------------------------------------------------------
     def build(self, input_shape: Any) -> None:
         """Creates the weights for inputs of ``input_shape`` (override in subclasses)."""
@@ -233,7 +285,7 @@ class Layer:
                 return x
             if isinstance(x, TensorLike):
                 if x.dtype.is_floating and x.dtype != self._dtype:
-                    return cast(x, self._dtype)
+                    return _keep_mask(x, cast(x, self._dtype))
                 return x
             arr = np.asarray(x) if not isinstance(x, jax.Array) else x
             if np.dtype(arr.dtype).kind == "f" and self._dtype.is_floating:
@@ -245,6 +297,9 @@ class Layer:
         return jax.tree_util.tree_map(convert_leaf, inputs, is_leaf=lambda x: isinstance(x, TensorLike) or x is None)
 
     def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        if symbolic_call.call_is_symbolic(inputs, args, kwargs):
+            # Functional API: one graph node that runs this layer (see layers/symbolic_call.py)
+            return symbolic_call.symbolic_call(self, inputs, args, kwargs)
         inputs = self._convert_inputs(inputs)
         first = [inputs] if isinstance(inputs, TensorLike) else jax.tree_util.tree_leaves(inputs, is_leaf=lambda x: isinstance(x, TensorLike))
         if not self.built:
@@ -258,11 +313,19 @@ class Layer:
             training = _context.training[-1]
         if self._call_has_training:
             kwargs["training"] = training
+        previous_mask = kwargs.get("mask")
+        if previous_mask is None and first:
+            previous_mask = getattr(first[0], "_keras_mask", None)
+        if getattr(self, "_call_has_mask", False) and kwargs.get("mask") is None and previous_mask is not None:
+            kwargs["mask"] = previous_mask  # Keras 3: the mask the input carries
         _context.training.append(training)
         try:
-            return self.call(inputs, *args, **kwargs)
+            outputs = self.call(inputs, *args, **kwargs)
         finally:
             _context.training.pop()
+        if self.supports_masking:
+            _attach_masks(outputs, self.compute_mask(inputs, previous_mask))
+        return outputs
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         """Output shape for ``input_shape`` (None for the batch), by tracing ``call``

@@ -17,7 +17,30 @@ from xlaflow.training import Trainer
 
 
 class Model(Trainer, SavingMixin, Layer):
-    """A trainable stack of layers (subclass it, or use :class:`Sequential`)."""
+    """A trainable stack of layers (subclass it, or use :class:`Sequential`).
+
+    ``Model(inputs, outputs)`` (the Functional API) returns a
+    :class:`~xlaflow.models.functional.Functional` model, as in Keras 3.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is Model and _functional_arguments(args, kwargs):
+            from xlaflow.models.functional import Functional
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        if _functional_arguments(args, kwargs):
+            # a subclass whose constructor calls super().__init__(inputs, outputs) (Keras 3):
+            # it becomes a functional model that keeps its own methods
+            from xlaflow.models.functional import Functional
+
+            if not isinstance(self, Functional):
+                object.__setattr__(self, "__class__", _functional_subclass(type(self)))
+            Functional.__init__(self, *args, **kwargs)
+            return
+        super().__init__(*args, **kwargs)
 
     @property
     def layers(self) -> list[Layer]:
@@ -26,9 +49,10 @@ class Model(Trainer, SavingMixin, Layer):
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """The sub-layer with ``name`` or at ``index``."""
         if index is not None:
-            if not -len(self._layers) <= index < len(self._layers):
-                raise ValueError(f"Model {self.name}: get_layer index {index} is out of range for {len(self._layers)} layers")
-            return self._layers[index]
+            layers = self.layers  # (Keras indexes model.layers: a Sequential's InputLayer is not counted)
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(f"Model {self.name}: get_layer index {index} is out of range for {len(layers)} layers")
+            return layers[index]
         for layer in self._layers:
             if layer.name == name:
                 return layer
@@ -57,7 +81,9 @@ class Model(Trainer, SavingMixin, Layer):
         if not isinstance(config, dict):
             raise TypeError(f"{cls.__name__}.from_config: argument `config` must be a dict. Received: {config!r:.100}")
         if "input_layers" in config and "output_layers" in config:
-            raise ValueError(f"{cls.__name__}.from_config: functional-model configs are not supported yet.")
+            from xlaflow.models.functional_config import functional_from_config
+
+            return functional_from_config(cls, config, custom_objects)
         try:
             return cls(**config)
         except TypeError as e:
@@ -66,3 +92,22 @@ class Model(Trainer, SavingMixin, Layer):
                 "whose constructor takes other arguments must override get_config() and from_config(). "
                 f"Received: config={config!r:.200}"
             ) from e
+
+
+def _functional_arguments(args: tuple, kwargs: dict) -> bool:
+    """Whether ``Model(...)`` was given functional ``inputs`` and ``outputs`` (Keras 3's test)."""
+    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)
+
+
+_FUNCTIONAL_SUBCLASSES: dict = {}
+
+
+def _functional_subclass(cls: type) -> type:
+    """``cls`` with :class:`Functional` mixed in (made once per class)."""
+    from xlaflow.models.functional import Functional
+
+    made = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if made is None:
+        made = _FUNCTIONAL_SUBCLASSES[cls] = type(cls.__name__, (cls, Functional),
+                                                  {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+    return made

@@ -28,7 +28,11 @@ class Sequential(Model):
             self.add(layer)
 
     def add(self, layer: Layer) -> None:
-        """Appends ``layer``; builds the model if the input shape is known."""
+        """Appends ``layer``; builds the model if the input shape is known. A
+        ``keras.Input(shape)`` tensor adds its ``InputLayer`` (Keras 3)."""
+        history = getattr(layer, "_keras_history", None)
+        if getattr(layer, "_xf_symbolic", False) and history is not None and type(history[0]).__name__ == "InputLayer":
+            layer = history[0]
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: argument `layer` must be a keras Layer. Received: {layer!r:.100}")
         if any(layer is existing for existing in self._layers):
@@ -44,6 +48,14 @@ class Sequential(Model):
             self._build_from(self._last_shape, start=len(self._layers) - 1)
         elif first._input_shape_arg is not None:
             self.build((None,) + first._input_shape_arg)
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers, without a leading ``InputLayer`` (as Keras lists them)."""
+        from xlaflow.layers.input_layer import InputLayer
+
+        layers = list(self._layers)
+        return layers[1:] if layers and isinstance(layers[0], InputLayer) else layers
 
     def pop(self) -> Layer:
         if not self._layers:
@@ -87,7 +99,82 @@ class Sequential(Model):
             shape = layer.compute_output_shape(shape)
         return shape
 
+    # -- configuration (Keras 3 layout) -------------------------------------------------------
+    def _known_input_shape(self) -> tuple | None:
+        if getattr(self, "_input_shape", None) is not None:
+            return tuple(self._input_shape)
+        if self._layers and self._layers[0]._input_shape_arg is not None:
+            return (None,) + tuple(self._layers[0]._input_shape_arg)
+        return None
+
     def get_config(self) -> dict:
-        config = super().get_config()
-        config["layers"] = [{"class_name": type(l).__name__, "config": l.get_config()} for l in self._layers]
+        """Keras 3's Sequential config: ``name``/``trainable``/``dtype`` and ``layers``, a
+        list of serialized layer dicts led by an ``InputLayer`` when the input shape is
+        known (each built layer with its ``build_config``)."""
+        from xlaflow.saving.serialization import serialize_keras_object
+
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
+        layers = []
+        shape = self._known_input_shape()
+        has_input_layer = bool(self._layers) and type(self._layers[0]).__name__ == "InputLayer"
+        if shape is not None and not has_input_layer:
+            first_dtype = self._layers[0].dtype.name if self._layers else self.dtype.name
+            layers.append({"module": "keras.layers", "class_name": "InputLayer",
+                           "config": {"batch_shape": list(shape), "dtype": first_dtype, "sparse": False, "ragged": False,
+                                      "name": "input_layer", "optional": False},
+                           "registered_name": None})
+        previous = shape
+        for layer in self._layers:
+            entry = serialize_keras_object(layer)
+            entry["config"].pop("batch_input_shape", None)  # the InputLayer records it
+            if layer.built and previous is not None and type(layer).__name__ != "InputLayer":
+                entry["build_config"] = {"input_shape": [None if d is None else int(d) for d in previous]}
+            previous = self._output_shapes.get(id(layer))
+            previous = tuple(previous) if isinstance(previous, (tuple, list)) else None
+            layers.append(entry)
+        config["layers"] = layers
+        if shape is not None:
+            config["build_input_shape"] = list(shape)
         return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Sequential":
+        """Rebuilds the model from :meth:`get_config` output (or real Keras 3's, or the
+        legacy Keras 2 layout). Layers are built by the allowlisted loader of
+        :mod:`xlaflow.saving.serialization`, so a config can only name known classes."""
+        from xlaflow.saving.serialization import deserialize_keras_object
+
+        if not isinstance(config, dict):
+            raise TypeError(f"Sequential.from_config: argument `config` must be a dict. Received: {config!r:.100}")
+        config = dict(config)
+        layer_configs = config.pop("layers", [])
+        if not isinstance(layer_configs, list):
+            raise ValueError(f"Sequential.from_config: 'layers' must be a list. Received: {type(layer_configs).__name__}")
+        input_shape = config.pop("build_input_shape", None)
+        kwargs = {k: config[k] for k in ("name", "trainable", "dtype") if k in config}
+        model = cls(**kwargs)
+        for i, entry in enumerate(layer_configs):
+            if isinstance(entry, dict) and entry.get("class_name") == "InputLayer":
+                if i == 0:
+                    try:  # keep the InputLayer (its dtype and name), as Keras does
+                        model.add(deserialize_keras_object(entry, custom_objects, prefer="layers"))
+                        continue
+                    except (TypeError, ValueError):
+                        pass  # a legacy InputLayer config: only its shape is used
+                inner = entry.get("config") or {}
+                batch = inner.get("batch_shape", inner.get("batch_input_shape"))
+                if batch is None and inner.get("shape") is not None:
+                    batch = [None] + list(inner["shape"])
+                if batch is not None:
+                    input_shape = batch
+                continue
+            layer = deserialize_keras_object(entry, custom_objects, prefer="layers")
+            if not isinstance(layer, Layer):
+                raise ValueError(f"Sequential.from_config: entry {entry!r:.100} is not a layer.")
+            model.add(layer)
+        if input_shape is not None and not model.built:
+            if not isinstance(input_shape, (list, tuple)) or not all(d is None or (isinstance(d, int) and d >= 0)
+                                                                   for d in input_shape):
+                raise ValueError(f"Sequential.from_config: the input shape must be a list of ints/None. Received: {input_shape!r:.100}")
+            model.build(tuple(input_shape))
+        return model

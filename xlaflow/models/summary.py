@@ -1,4 +1,8 @@
-"""``Model.summary()``: the layer table Keras prints (name, type, output shape, params)."""
+"""``Model.summary()``: the layer table Keras prints (name, type, output shape, params).
+
+A functional model that is not a plain chain adds Keras' "Connected to" column
+(``layer[node][tensor]`` of each input), from its ``_summary_connections()``.
+"""
 
 from __future__ import annotations
 
@@ -32,20 +36,27 @@ def rows(model: Any) -> list[tuple[str, str, int]]:
 
 def print_summary(model: Any, print_fn: Callable[[str], Any] | None = None, line_length: int | None = None) -> None:
     emit = print_fn or print
-    widths = [33, 26, 15] if not line_length else [int(line_length * f) for f in (0.45, 0.35, 0.2)]
+    getter = getattr(model, "_summary_connections", None)
+    connections = getter() if callable(getter) else None
+    if connections is None:
+        widths = [33, 26, 15] if not line_length else [int(line_length * f) for f in (0.45, 0.35, 0.2)]
+    else:
+        widths = [31, 22, 12, 25] if not line_length else [int(line_length * f) for f in (0.32, 0.24, 0.14, 0.3)]
     table = rows(model)
     rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
 
     def line(cells: tuple) -> str:
-        name, shape, params = cells
-        return f"| {name:<{widths[0]}} | {shape:<{widths[1]}} | {params:>{widths[2]}} |"
+        name, shape, params = cells[:3]
+        text = f"| {name:<{widths[0]}} | {shape:<{widths[1]}} | {params:>{widths[2]}} |"
+        return text + (f" {cells[3]:<{widths[3]}} |" if len(cells) > 3 else "")
 
     emit(f'Model: "{model.name}"')
     emit(rule)
-    emit(line(("Layer (type)", "Output Shape", "Param #")))
+    emit(line(("Layer (type)", "Output Shape", "Param #") + (() if connections is None else ("Connected to",))))
     emit(rule.replace("-", "="))
-    for name, shape, params in table:
-        emit(line((name, shape, f"{params:,}")))
+    for layer, (name, shape, params) in zip(model.layers, table):
+        extra = () if connections is None else (connections.get(id(layer), "-"),)
+        emit(line((name, shape, f"{params:,}") + extra))
     emit(rule)
     total = _params(model.weights)
     trainable = _params(model.trainable_weights)

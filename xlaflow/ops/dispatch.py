@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import jax
 import numpy as np
 
-from xlaflow._core import dtypes, errors
+from xlaflow._core import dtypes, errors, state
 from xlaflow._core.keys import freeze
 from xlaflow.ops import convert
 from xlaflow.ops.tensor import Tensor, TensorLike
@@ -109,6 +109,7 @@ class Op:
 class _Local(threading.local):
     def __init__(self) -> None:
         self.recorders: list = []
+        self.capture_variables = 0  # > 0: ops reading a Variable go to the symbolic handler
 
 
 _local = _Local()
@@ -119,10 +120,31 @@ def register_symbolic_handler(handler: Callable | None) -> None:
     """Installs the function that builds graph nodes for symbolic inputs.
 
     ``handler(op, tensor_args, statics)`` receives the op, the tensor arguments as
-    passed (a dict, lists kept as lists) and the static arguments.
+    passed (a dict, lists kept as lists) and the static arguments, plus ``name=`` as a
+    keyword when the caller gave one. It is called when an input (or a static argument)
+    is symbolic, and also when
+    an input is a Variable inside :func:`variables_captured` (a graph being
+    built explicitly: TF1 ops on Variables become nodes).
     """
     global _symbolic_handler
     _symbolic_handler = handler
+
+
+@contextlib.contextmanager
+def variables_captured(on: bool = True) -> Iterator[None]:
+    """A block (on this thread) in which an op with a Variable input is handed to the
+    symbolic handler too (``with graph.as_default()`` in the graph front end), or, with
+    ``on=False``, is not (a graph being run). Code traced inside it (a compiled
+    function's state scope) computes as usual."""
+    saved, _local.capture_variables = _local.capture_variables, int(on)
+    try:
+        yield
+    finally:
+        _local.capture_variables = saved
+
+
+def _captures(x: Any) -> bool:
+    return is_symbolic(x) or (isinstance(x, TensorLike) and not isinstance(x, Tensor))
 
 
 def push_recorder(recorder: Any) -> None:
@@ -154,6 +176,14 @@ def active_recorders() -> list:
 
 def is_symbolic(value: Any) -> bool:
     return getattr(value, "_xf_symbolic", False) is True
+
+
+def has_symbolic(value: Any) -> bool:
+    """Whether ``value`` is, or is a list/tuple holding, a symbolic tensor (a static
+    argument computed by a graph, such as ``reshape(x, [tf.shape(x)[0], -1])``)."""
+    if isinstance(value, (list, tuple)):
+        return any(has_symbolic(v) for v in value)
+    return is_symbolic(value)
 
 
 def static_value(value: Any, op: str, arg: str) -> Any:
@@ -311,15 +341,19 @@ def _wrap(out: Any) -> Any:
 def call(op: Op, args: tuple, kwargs: dict) -> Any:
     bound = op.bind(args, kwargs)
     statics = {k: v for k, v in bound.items() if k not in op.tensors}
+    symbolic_static = False
     for k, v in statics.items():
         if v is not None and not isinstance(v, (str, bool, int, float)) and not callable(v):
             statics[k] = static_value(v, op.label, k)
+            symbolic_static = symbolic_static or has_symbolic(v)
     weak_ok = _convert_group(op, bound) if op.same_dtype else False
     tensors = {k: bound[k] for k in op.tensors}
-    if any(is_symbolic(x) for x in _iter_inputs(op, tensors)):
+    if symbolic_static or any(is_symbolic(x) for x in _iter_inputs(op, tensors)) or (
+            _local.capture_variables and not state.tracing() and any(_captures(x) for x in _iter_inputs(op, tensors))):
         if _symbolic_handler is None:
             raise TypeError(f"{op.label}: symbolic inputs need the graph front end (import xlaflow first).")
-        return _symbolic_handler(op, tensors, statics)
+        name = kwargs.get("name", args[-1] if len(args) == len(op.params) + 1 else None)
+        return _symbolic_handler(op, tensors, statics, **({"name": name} if name is not None else {}))
     flat_inputs: list = []
     recorders = _local.recorders
     defer = getattr(recorders[0], "defer", None) if op.jit and len(recorders) == 1 else None

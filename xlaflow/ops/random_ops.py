@@ -28,7 +28,7 @@ import numpy as np
 from xlaflow._core import dtypes, errors
 from xlaflow.ops import rng
 from xlaflow.ops.creation_ops import _shape as static_shape
-from xlaflow.ops.dispatch import is_symbolic, op
+from xlaflow.ops.dispatch import has_symbolic, op
 from xlaflow.ops.reduce_ops import INT64_DEFAULT, index_dtype
 
 set_seed = rng.set_seed
@@ -36,7 +36,7 @@ set_seed = rng.set_seed
 
 def random_key(seed: Any, *inputs: Any) -> Any:
     """The raw key for one stateful random op call, or None if an input is symbolic."""
-    if any(is_symbolic(v) for v in inputs):
+    if any(has_symbolic(v) for v in inputs):
         return None
     return rng.next_key(seed)
 
@@ -220,7 +220,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     Raises:
       TypeError: ``dtype`` is not floating.
     """
-    return _normal(shape, mean, stddev, dtype, seed, random_key(seed, mean, stddev))
+    return _normal(shape, mean, stddev, dtype, seed, random_key(seed, shape, mean, stddev))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
@@ -229,7 +229,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     Raises:
       TypeError: ``dtype`` is not floating.
     """
-    return _truncated_normal(shape, mean, stddev, dtype, seed, random_key(seed, mean, stddev))
+    return _truncated_normal(shape, mean, stddev, dtype, seed, random_key(seed, shape, mean, stddev))
 
 
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
@@ -240,7 +240,7 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
       ValueError: an integer dtype without ``maxval``.
       InvalidArgumentError: integer bounds not scalars or not ``minval < maxval``.
     """
-    return _uniform(shape, minval, maxval, dtype, seed, random_key(seed, minval, maxval))
+    return _uniform(shape, minval, maxval, dtype, seed, random_key(seed, shape, minval, maxval))
 
 
 def shuffle(value, seed=None, name=None):

@@ -200,7 +200,7 @@ class Tensor(TensorLike):
     Create tensors with :func:`xlaflow.constant` or :func:`xlaflow.convert_to_tensor`.
     """
 
-    __slots__ = ("_value", "__weakref__")
+    __slots__ = ("_value", "_keras_mask", "__weakref__")  # _keras_mask: set by Keras layers only
 
     def __init__(self, value: Any):
         if not isinstance(value, (jax.Array, jax.core.Tracer)):

@@ -23,6 +23,12 @@ from xlaflow.ops import convert
 from xlaflow.ops.tensor import Tensor, TensorLike, is_traced, numpy_text
 
 _names_lock = threading.Lock()
+# Called with each new Variable (the graph front end records it in the default graph,
+# for TF1's ``global_variables()``).
+creation_hooks: list = []
+# Set by the graph front end: ``assign*`` with a symbolic value builds a graph node
+# (TF1's ``update = v.assign(expr)``) and returns its output.
+symbolic_assign: Any = None
 _name_counts: dict[str, itertools.count] = {}
 
 
@@ -102,6 +108,8 @@ class Variable(TensorLike):
         scope = state.current()
         if scope is not None:
             scope.on_create(self)
+        for hook in creation_hooks:
+            hook(self)
 
     # -- reading ---------------------------------------------------------------------
     def _read(self) -> Any:
@@ -158,17 +166,23 @@ class Variable(TensorLike):
 
     def assign(self, value: Any, use_locking: Any = None, name: str | None = None, read_value: bool = True) -> "Variable":
         """Replaces the value (same dtype; shape compatible with the variable's)."""
+        if symbolic_assign is not None and getattr(value, "_xf_symbolic", False):
+            return symbolic_assign("assign", self, value, name)  # a TF1 graph: an assign node
         state.write(self, self._checked(value, "assign"))
         return self
 
     def assign_add(self, delta: Any, use_locking: Any = None, name: str | None = None, read_value: bool = True) -> "Variable":
         """Adds ``delta`` to the value in place."""
+        if symbolic_assign is not None and getattr(delta, "_xf_symbolic", False):
+            return symbolic_assign("assign_add", self, delta, name)
         delta = self._checked_delta(delta, "assign_add")
         state.write(self, self._read() + delta)
         return self
 
     def assign_sub(self, delta: Any, use_locking: Any = None, name: str | None = None, read_value: bool = True) -> "Variable":
         """Subtracts ``delta`` from the value in place."""
+        if symbolic_assign is not None and getattr(delta, "_xf_symbolic", False):
+            return symbolic_assign("assign_sub", self, delta, name)
         delta = self._checked_delta(delta, "assign_sub")
         state.write(self, self._read() - delta)
         return self

@@ -84,6 +84,10 @@ def standardize(x: Any, y: Any = None, sample_weight: Any = None) -> tuple:
     if x is None:
         raise ValueError("argument `x` must be provided (arrays, a list/dict of arrays, a Dataset or a generator). "
                          "Received: x=None")
+    if type(x) is np.ndarray and x.ndim and sample_weight is None and (y is None or (type(y) is np.ndarray and y.ndim)):
+        x, y = _to_array(x, "x"), _to_array(y, "y")  # the common case, without tree walks
+        if y is None or y.shape[0] == x.shape[0]:
+            return x, y, None, x.shape[0]
     x, y, sample_weight = to_arrays(x, "x"), to_arrays(y, "y"), to_arrays(sample_weight, "sample_weight")
     counts = {arg: num_rows(v, arg) for arg, v in (("x", x), ("y", y), ("sample_weight", sample_weight))}
     n = counts["x"]

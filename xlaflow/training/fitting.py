@@ -85,13 +85,13 @@ class FitMixin:
         return max(1, min(self.AUTO_STEPS_PER_EXECUTION, steps or 1))
 
     def _epoch(self, kind: str, source: Any, per_dispatch: int, shuffle: bool, callbacks: Any,
-               collect: bool = False) -> Any:
+               collect: bool = False, seed: Any = None, skip: int = 0) -> Any:
         """One pass over ``source``; the last logs, or (predict) the collected outputs."""
         logs: Any = None
         pieces: list = []
         begin = getattr(callbacks, f"on_{kind}_batch_begin", None)
         end = getattr(callbacks, f"on_{kind}_batch_end", None)
-        for first, k, per_step, shared, steps in source.epoch(shuffle, per_dispatch):
+        for first, k, per_step, shared, steps in source.epoch(shuffle, per_dispatch, seed=seed, skip=skip):
             if begin is not None:
                 begin(first)
             out = self._run(kind, per_step, shared, steps=steps, collect=collect)
@@ -136,12 +136,22 @@ class FitMixin:
         callbacks = _callbacks(self, callbacks, verbose, epochs, steps, history=True)
         per_dispatch = self._per_dispatch(callbacks, steps)
         self.stop_training = False
+        self._data_seed = int(np.random.randint(2**31 - 1))  # the data order: one seed per fit, per epoch
+        if isinstance(source, ArraySource):
+            self._prepare(source.shared["x"], source.shared["y"])  # built before callbacks restore into it
+        self._resume_point = None
         callbacks.on_train_begin()
+        skip = 0
+        if self._resume_point is not None:  # BackupAndRestore found a backup
+            initial_epoch, skip, self._data_seed = max(initial_epoch, self._resume_point[0]), *self._resume_point[1:]
+            self._resume_point = None
         epoch_logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
-            logs = self._epoch("train", source, per_dispatch, shuffle, callbacks)
+            logs = self._epoch("train", source, per_dispatch, shuffle, callbacks, seed=(self._data_seed, epoch),
+                               skip=skip)
+            skip = 0
             if logs is None:
                 break
             epoch_logs = floats(logs)

@@ -37,16 +37,20 @@ class ArraySource:
         full = -(-n // batch_size) if n else 0
         self.steps = full if steps is None else min(int(steps), full)
 
-    def epoch(self, shuffle: bool, per_dispatch: int) -> Iterator[tuple]:
+    def epoch(self, shuffle: bool, per_dispatch: int, seed: Any = None, skip: int = 0) -> Iterator[tuple]:
+        """The dispatches of one epoch; ``seed`` fixes the shuffled order, ``skip`` drops the first steps."""
         bs, steps = self.batch_size, self.steps
-        order = np.random.permutation(self.n) if shuffle else np.arange(self.n)
+        if shuffle:
+            order = np.random.default_rng(seed).permutation(self.n) if seed is not None else np.random.permutation(self.n)
+        else:
+            order = np.arange(self.n)
         total = steps * bs
         idx = np.zeros(total, np.int32)
         used = min(total, self.n)
         idx[:used] = order[:used]
         mask = data.row_mask(used, total)
         idx, mask = idx.reshape(steps, bs), mask.reshape(steps, bs)
-        start = 0
+        start = skip
         while start < steps:
             k = min(per_dispatch, steps - start)
             if k == 1:
@@ -113,10 +117,16 @@ class IteratorSource:
             yield batch
             step += 1
 
-    def epoch(self, shuffle: bool = False, per_dispatch: int = 1) -> Iterator[tuple]:
-        """Dispatches of up to ``per_dispatch`` same-shaped batches, stacked for ``lax.scan``."""
+    def epoch(self, shuffle: bool = False, per_dispatch: int = 1, seed: Any = None, skip: int = 0) -> Iterator[tuple]:
+        """Dispatches of up to ``per_dispatch`` same-shaped batches, stacked for ``lax.scan``
+        (``shuffle``/``seed`` are the dataset's business; ``skip`` drops the first batches)."""
         group: list = []
         first = 0
+        batches = self._batches()
+        for _ in range(skip):
+            if next(batches, None) is None:
+                return
+            first += 1
 
         def flush() -> tuple:
             if len(group) == 1:
@@ -124,7 +134,7 @@ class IteratorSource:
             stacked = jax.tree_util.tree_map(_stack, *group)
             return first, len(group), stacked, None, len(group)
 
-        for batch in self._batches():
+        for batch in batches:
             if group and _shapes(batch) != _shapes(group[0]):
                 yield flush()
                 first += len(group)

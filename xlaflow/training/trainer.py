@@ -22,6 +22,7 @@ as Keras does: toggling ``trainable`` afterwards changes nothing until the next
 
 from __future__ import annotations
 
+import functools
 import numbers
 from typing import Any
 
@@ -39,6 +40,12 @@ from xlaflow.training.compiled_loss import CompiledLoss, check_labels
 from xlaflow.training.compiled_metrics import CompiledMetrics
 from xlaflow.training.fitting import FitMixin
 from xlaflow.training.steps import Steps
+
+
+@functools.lru_cache(maxsize=64)
+def _device_mask(n: int, size: int) -> Any:
+    """The row mask of ``n`` real rows padded to ``size``, on the device once (it never changes)."""
+    return jax.device_put(data.row_mask(n, size))
 
 
 def _captured_trainable(model: Any, snapshot: dict) -> list:
@@ -103,8 +110,20 @@ class Trainer(FitMixin):
         return dict(self._compile_args) if self._compiled else None
 
     def compile_from_config(self, config: dict) -> None:
-        """Compiles with the arguments :meth:`get_compile_config` returned."""
-        self.compile(**config)
+        """Compiles with the arguments :meth:`get_compile_config` returned, as objects or as
+        serialized Keras configs (``{"class_name": ..., "config": ...}``, built by the safe loader)."""
+        from xlaflow.saving import deserialize_keras_object
+
+        def build(value: Any) -> Any:
+            if isinstance(value, dict) and "class_name" in value:
+                return deserialize_keras_object(value)
+            if isinstance(value, dict):
+                return {k: build(v) for k, v in value.items()}
+            if isinstance(value, (list, tuple)):
+                return type(value)(build(v) for v in value)
+            return value
+
+        self.compile(**{k: build(v) for k, v in config.items()})
 
     @property
     def metrics(self) -> list:
@@ -211,7 +230,7 @@ class Trainer(FitMixin):
             size = data.bucket(n)
             if size != n:
                 batch = data.pad_rows(batch, size)
-            batch["mask"] = data.row_mask(n, size)
+            batch["mask"] = _device_mask(n, size)
         return batch, n
 
     def _format(self, logs: Any, return_dict: bool) -> Any:

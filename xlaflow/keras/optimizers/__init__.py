@@ -19,3 +19,7 @@ from xlaflow.optimizers import (
 
 __all__ = ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Lion", "Nadam", "Optimizer", "RMSprop", "SGD",
            "deserialize", "get", "schedules", "serialize"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.optimizers")
