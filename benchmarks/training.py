@@ -125,35 +125,54 @@ def train_on_batch_loop() -> list[dict]:
 
 
 def fit_epoch() -> list[dict]:
+    """One-epoch ``fit`` per step vs a ``lax.scan`` epoch over device-resident batches.
+
+    Like for like: ``fit(shuffle=False)`` against the reference scanning the batches in
+    order, and ``fit(shuffle=True)`` (Keras' default) against the reference scanning
+    the same batches in a random order (gathered from the device-resident data).
+    """
     x, y = _data()
     model = _model()
     carry, _, epoch = _reference(model)
     steps = N // 32
     xs = jax.device_put(x[: steps * 32].reshape(steps, 32, -1))
     ys = jax.device_put(y[: steps * 32].reshape(steps, 32, -1))
-    ours, ref, loud = [], [], []
+    X, Y = jax.device_put(x), jax.device_put(y)
+    gather_epoch = jax.jit(lambda c, idx: epoch(c, jnp.take(X, idx, axis=0), jnp.take(Y, idx, axis=0)))
+    ours, ref, ours_shuffled, ref_shuffled, loud = [], [], [], [], []
 
     def run_ref() -> None:
         nonlocal carry
         carry, (loss, _) = epoch(carry, xs, ys)
         float(loss[-1])
 
-    def run_fit(verbose: int) -> None:
-        with contextlib.redirect_stdout(io.StringIO()):
-            model.fit(x, y, batch_size=32, epochs=1, verbose=verbose, shuffle=True)
+    def run_ref_shuffled() -> None:
+        nonlocal carry
+        idx = np.random.permutation(steps * 32).astype(np.int32).reshape(steps, 32)
+        carry, (loss, _) = gather_epoch(carry, idx)
+        float(loss[-1])
 
-    run_ref(), run_fit(0), run_fit(1)  # warm-up
+    def run_fit(verbose: int, shuffle: bool) -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            model.fit(x, y, batch_size=32, epochs=1, verbose=verbose, shuffle=shuffle)
+
+    run_ref(), run_ref_shuffled(), run_fit(0, False), run_fit(0, True), run_fit(1, True)  # warm-up
     for _ in range(ROUNDS):
-        t = time.perf_counter(); run_fit(0); ours.append((time.perf_counter() - t) / steps)
+        t = time.perf_counter(); run_fit(0, False); ours.append((time.perf_counter() - t) / steps)
         t = time.perf_counter(); run_ref(); ref.append((time.perf_counter() - t) / steps)
-        t = time.perf_counter(); run_fit(1); loud.append((time.perf_counter() - t) / steps)
+        t = time.perf_counter(); run_fit(0, True); ours_shuffled.append((time.perf_counter() - t) / steps)
+        t = time.perf_counter(); run_ref_shuffled(); ref_shuffled.append((time.perf_counter() - t) / steps)
+        t = time.perf_counter(); run_fit(1, True); loud.append((time.perf_counter() - t) / steps)
     return [
-        {"figure": "fit step (seed-000 MLP, batch 32, verbose=0)", "value": f"{np.median(ours) * 1e6:.0f} us",
-         "workload": "fit", "us_per_step": float(np.median(ours) * 1e6),
-         "reference": f"{np.median(ref) * 1e6:.0f} us (lax.scan epoch, device-resident)",
+        {"figure": "fit step (seed-000 MLP, batch 32, one epoch, verbose=0, shuffle=False)",
+         "value": f"{np.median(ours) * 1e6:.0f} us", "workload": "fit", "us_per_step": float(np.median(ours) * 1e6),
+         "reference": f"{np.median(ref) * 1e6:.0f} us (lax.scan epoch over device-resident batches)",
          "ratio": f"{_median_ratio(ours, ref):.2f}x", "target": "<= 1.3x"},
+        {"figure": "fit step, shuffle=True (Keras' default)", "value": f"{np.median(ours_shuffled) * 1e6:.0f} us",
+         "reference": f"{np.median(ref_shuffled) * 1e6:.0f} us (the same scan over shuffled batches)",
+         "ratio": f"{_median_ratio(ours_shuffled, ref_shuffled):.2f}x", "target": "<= 1.3x"},
         {"figure": "fit verbose=1 (to a pipe) vs verbose=0", "value": f"{np.median(loud) * 1e6:.0f} us",
-         "reference": f"{np.median(ours) * 1e6:.0f} us", "ratio": f"{_median_ratio(loud, ours):.3f}x",
+         "reference": f"{np.median(ours_shuffled) * 1e6:.0f} us", "ratio": f"{_median_ratio(loud, ours_shuffled):.3f}x",
          "target": "<= 1.05x"},
     ]
 

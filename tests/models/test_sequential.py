@@ -23,6 +23,16 @@ def test_seed_model_builds_from_input_shape_and_counts_parameters():
 def test_seed_000_model_counts():
     model = Sequential([Dense(10, activation="relu", input_shape=(784,)), Dense(10, activation="softmax")])
     assert [layer.count_params() for layer in model.layers] == [7850, 110]
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert "Total params: 7,960" in "\n".join(lines)
+
+
+def test_seed_002_model_counts():
+    model = Sequential([Dense(10, activation="relu", input_shape=(20,)), Dense(1, activation="sigmoid")])
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert [layer.count_params() for layer in model.layers] == [210, 11] and "Total params: 221" in "\n".join(lines)
 
 
 def test_call_matches_layer_by_layer_and_builds_lazily():

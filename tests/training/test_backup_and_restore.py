@@ -54,3 +54,22 @@ def test_interrupted_fit_resumes_to_the_same_weights(tmp_path, save_freq, crash)
     assert int(fresh.optimizer.iterations.numpy()) == int(ref.optimizer.iterations.numpy())
     assert not os.path.exists(tmp_path / "backup")  # deleted after a normal end
     assert len(hist.history["loss"]) == 4 - crash[0]  # resumed in the epoch that crashed
+
+
+def test_model_checkpoint_best_value_survives_a_restart(tmp_path):
+    x, y = data(48)
+    path = str(tmp_path / "best.weights.h5")
+    model = mlp()
+    cb = keras.callbacks.ModelCheckpoint(path, monitor="loss", save_best_only=True, save_weights_only=True)
+    model.fit(x, y, epochs=3, batch_size=16, verbose=0, callbacks=[cb])
+    best = cb.best
+    saved = os.path.getmtime(path)
+    # a restarted run from worse weights must not overwrite the better checkpoint
+    worse = mlp()
+    rng = np.random.default_rng(0)
+    worse.set_weights([rng.normal(size=w.shape).astype(np.float32) * 10 for w in worse.get_weights()])
+    worse.compile(optimizer=keras.optimizers.SGD(0.0), loss="categorical_crossentropy")
+    restarted = keras.callbacks.ModelCheckpoint(path, monitor="loss", save_best_only=True, save_weights_only=True)
+    worse.fit(x, y, epochs=1, batch_size=16, verbose=0, callbacks=[restarted])
+    assert worse.evaluate(x, y, verbose=0) > best  # (really worse)
+    assert restarted.best == best and os.path.getmtime(path) == saved

@@ -9,6 +9,7 @@ epoch or every ``save_freq`` batches, only on improvement with
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from typing import Any
@@ -103,6 +104,35 @@ class ModelCheckpoint(MonitorCallback):
             return True
         return False
 
+    # -- the best value across restarts ------------------------------------------------
+    def _best_file(self) -> str:
+        return os.path.join(os.path.dirname(self.filepath) or ".", ".xlaflow_best.json")
+
+    def _best_key(self) -> str:
+        return f"{self.filepath}|{self.monitor}|{self.mode}"
+
+    def _read_best_file(self) -> dict:
+        try:
+            with open(self._best_file(), "rb") as f:
+                data = json.loads(f.read(1 << 20))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def on_train_begin(self, logs=None):
+        if self.save_best_only and self.best is None:
+            stored = self._read_best_file().get(self._best_key())
+            if isinstance(stored, (int, float)) and np.isfinite(stored):
+                self.best = float(stored)
+
+    def _remember_best(self) -> None:
+        from xlaflow.saving.atomic import atomic_write_bytes
+
+        data = self._read_best_file()
+        data[self._best_key()] = self.best
+        os.makedirs(os.path.dirname(self._best_file()) or ".", exist_ok=True)
+        atomic_write_bytes(self._best_file(), json.dumps(data).encode())
+
     def _should_save_model(self, epoch: int, logs: dict, filepath: str) -> bool:
         if not self.save_best_only:
             if self.verbose > 0:
@@ -150,6 +180,8 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save_weights(filepath, overwrite=True)
         else:
             self.model.save(filepath, overwrite=True)
+        if self.save_best_only and self.best is not None:
+            self._remember_best()
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
 

@@ -20,3 +20,7 @@ from xlaflow.keras import (  # noqa: F401
 )
 from xlaflow.models import Model, Sequential  # noqa: F401
 from xlaflow.layers.symbolic_call import Input  # noqa: F401
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras")

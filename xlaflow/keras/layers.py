@@ -16,3 +16,7 @@ from xlaflow.layers import (  # noqa: F401
 from xlaflow.layers import (  # noqa: F401
     BatchNormalization, InputLayer, Lambda, LayerNormalization, MultiHeadAttention, Normalization, TimeDistributed,
 )
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.layers")

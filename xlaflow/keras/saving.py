@@ -15,3 +15,7 @@ from xlaflow.saving import (  # noqa: F401
     save_weights,
     serialize_keras_object,
 )
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.saving")

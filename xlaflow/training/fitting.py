@@ -63,7 +63,7 @@ class FitMixin:
     AUTO_STEPS_PER_EXECUTION = 32
 
     def _source(self, owner: str, x: Any, y: Any, sample_weight: Any, batch_size: Any, steps: Any,
-                class_weight: Any = None) -> Any:
+                class_weight: Any = None, passes: int = 1) -> Any:
         _check_int(owner, "steps", steps, 1)
         if data.is_iterator_input(x):
             if y is not None:
@@ -73,7 +73,7 @@ class FitMixin:
         _check_int(owner, "batch_size", batch_size, 1)
         x, y, sample_weight, n = data.standardize(x, y, sample_weight)
         sample_weight = data.class_weights(y, class_weight, sample_weight)
-        return ArraySource(x, y, sample_weight, n, batch_size or 32, steps)
+        return ArraySource(x, y, sample_weight, n, batch_size or 32, steps, resident=passes > 1)
 
     def _per_dispatch(self, callbacks: Any, steps: int | None, kind: str = "train") -> int:
         spe = getattr(self, "steps_per_execution", "auto")
@@ -126,19 +126,21 @@ class FitMixin:
                                  f"{type(x).__name__}; pass `validation_data` instead")
             x, y, sample_weight, n = data.standardize(x, y, sample_weight)
             (x, y, sample_weight), validation_data = data.split((x, y, sample_weight), n, validation_split)
-        source = self._source(owner, x, y, sample_weight, batch_size, steps_per_epoch, class_weight)
+        source = self._source(owner, x, y, sample_weight, batch_size, steps_per_epoch, class_weight,
+                              passes=epochs - initial_epoch)
         val_source = None
         if validation_data is not None:
             vx, vy, vsw = data.unpack_element(tuple(validation_data)) if isinstance(validation_data, (list, tuple)) \
                 else (validation_data, None, None)
-            val_source = self._source(owner, vx, vy, vsw, validation_batch_size or batch_size, validation_steps)
+            val_source = self._source(owner, vx, vy, vsw, validation_batch_size or batch_size, validation_steps,
+                                      passes=(epochs - initial_epoch) // validation_freq)
         steps = _steps_of(source)
         callbacks = _callbacks(self, callbacks, verbose, epochs, steps, history=True)
         per_dispatch = self._per_dispatch(callbacks, steps)
         self.stop_training = False
         self._data_seed = int(np.random.randint(2**31 - 1))  # the data order: one seed per fit, per epoch
         if isinstance(source, ArraySource):
-            self._prepare(source.shared["x"], source.shared["y"])  # built before callbacks restore into it
+            self._prepare(*source.first_rows())  # built before callbacks restore into it
         self._resume_point = None
         callbacks.on_train_begin()
         skip = 0
@@ -201,7 +203,7 @@ class FitMixin:
         else:
             _check_int(owner, "batch_size", batch_size, 1)
             x, _, _, n = data.standardize(x)
-            source = ArraySource(x, None, None, n, batch_size or 32, steps)
+            source = ArraySource(x, None, None, n, batch_size or 32, steps, resident=False)
         cbs = _callbacks(self, callbacks, verbose, 1, _steps_of(source), history=False)
         cbs.on_predict_begin()
         per_dispatch = self._per_dispatch(cbs, _steps_of(source), "predict")

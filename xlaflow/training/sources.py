@@ -1,10 +1,12 @@
 """Where the batches of an epoch come from, in the form the step programs take.
 
-* :class:`ArraySource` — in-memory arrays. They are moved to the device once and stay
-  there for the whole ``fit``; each epoch only sends the (shuffled) row indices. An
-  epoch is cut into dispatches of ``k`` steps each (``lax.scan`` inside one program);
-  the last, ragged batch is padded to the full batch size with a row mask, so no
-  sample is dropped or counted twice and no new batch shape is compiled.
+* :class:`ArraySource` — in-memory arrays. For several passes they are moved to the
+  device once and stay there for the whole ``fit`` (each epoch only sends the
+  shuffled row indices); for a single pass they are streamed, each dispatch's rows
+  gathered on the host. An epoch is cut into dispatches of ``k`` steps each
+  (``lax.scan`` inside one program); the last, ragged batch is padded to the full
+  batch size with a row mask, so no sample is dropped or counted twice and no new
+  batch shape is compiled.
 * :class:`IteratorSource` — a Dataset, a generator or any iterable of batches. Each
   batch is padded to the first batch's size (or, if larger, to its power-of-two
   bucket); consecutive same-shaped batches are stacked into dispatches of ``k``
@@ -28,14 +30,45 @@ from xlaflow.training import data
 
 
 class ArraySource:
-    """Batches of device-resident arrays ``x``, ``y``, ``sample_weight`` (``n`` rows)."""
+    """Batches of in-memory arrays ``x``, ``y``, ``sample_weight`` (``n`` rows).
 
-    def __init__(self, x: Any, y: Any, sample_weight: Any, n: int, batch_size: int, steps: int | None = None):
+    ``resident=True`` moves the arrays to the device once; each dispatch then sends
+    only row indices and the steps gather their rows on the device — the right choice
+    when the data is passed over several times. ``resident=False`` streams: each
+    dispatch gathers its rows on the host and sends just those (cheaper for a single
+    pass, e.g. ``evaluate``, ``predict`` or a one-epoch ``fit``, where copying the
+    whole dataset first would cost more than it saves).
+    """
+
+    def __init__(self, x: Any, y: Any, sample_weight: Any, n: int, batch_size: int, steps: int | None = None,
+                 resident: bool = True):
         self.n = n
         self.batch_size = batch_size
-        self.shared = jax.device_put({"x": x, "y": y, "sw": sample_weight})
+        self.resident = resident
+        host = {"x": x, "y": y, "sw": sample_weight}
+        self.shared = jax.device_put(host) if resident else None
+        self.host = None if resident else host
         full = -(-n // batch_size) if n else 0
         self.steps = full if steps is None else min(int(steps), full)
+
+    def first_rows(self) -> tuple:
+        """``(x, y)`` of the first row (to build the model from)."""
+        src = self.shared if self.resident else self.host
+        first = jax.tree_util.tree_map(lambda a: a[:1], src)
+        return first["x"], first["y"]
+
+    def _rows(self, idx: np.ndarray, mask: np.ndarray, contiguous: bool) -> dict:
+        """The streamed form of a dispatch: the rows ``idx`` (any leading shape) gathered on the
+        host — a plain slice (no copy) when they are consecutive and all real."""
+        flat = idx.reshape(-1)
+        if contiguous and mask.all() and flat[-1] - flat[0] == flat.size - 1:
+            lo, hi = int(flat[0]), int(flat[-1]) + 1
+            take = lambda a: np.asarray(a)[lo:hi].reshape(idx.shape + np.shape(a)[1:])  # noqa: E731
+        else:
+            take = lambda a: np.asarray(a)[flat].reshape(idx.shape + np.shape(a)[1:])  # noqa: E731
+        batch = jax.tree_util.tree_map(take, self.host)
+        batch["mask"] = mask
+        return batch
 
     def epoch(self, shuffle: bool, per_dispatch: int, seed: Any = None, skip: int = 0) -> Iterator[tuple]:
         """The dispatches of one epoch; ``seed`` fixes the shuffled order, ``skip`` drops the first steps."""
@@ -53,10 +86,11 @@ class ArraySource:
         start = skip
         while start < steps:
             k = min(per_dispatch, steps - start)
-            if k == 1:
-                yield start, 1, {"idx": idx[start], "mask": mask[start]}, self.shared, None
+            sl = start if k == 1 else slice(start, start + k)
+            if self.resident:
+                yield start, k, {"idx": idx[sl], "mask": mask[sl]}, self.shared, (None if k == 1 else k)
             else:
-                yield start, k, {"idx": idx[start:start + k], "mask": mask[start:start + k]}, self.shared, k
+                yield start, k, self._rows(idx[sl], mask[sl], not shuffle), None, (None if k == 1 else k)
             start += k
 
 

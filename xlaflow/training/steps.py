@@ -62,12 +62,14 @@ def _wrap(tree: Any) -> Any:
 class Steps:
     """The step functions of one compiled model (see the module docstring)."""
 
-    def __init__(self, model: Any, trainable: list, loss: Any, metrics: Any, loss_tracker: Any):
+    def __init__(self, model: Any, trainable: list, loss: Any, metrics: Any, loss_tracker: Any,
+                 output_trackers: list | None = None):
         self.model = model
         self.trainable = trainable
         self.loss = loss
         self.metrics = metrics
         self.loss_tracker = loss_tracker
+        self.output_trackers = output_trackers or []  # Keras 3's "<output>_loss" with several outputs
         self.log_names: list[str] = []  # the order of the logs (pytrees sort dict keys)
 
     # -- pieces ---------------------------------------------------------------------
@@ -92,16 +94,23 @@ class Steps:
             y_pred = self.model(_wrap(x), training=training)
         true, pred, weights = self._targets(y, sw, y_pred)
         total, per_output = self.loss(true, pred, weights, mask, self.model.losses)
-        return total, (true, pred, weights)
+        return total, (true, pred, weights, per_output)
 
-    def _track(self, total: Any, true: list, pred: list, weights: list, mask: Any, batch_rows: int) -> dict:
-        n_real = jnp.sum(mask) if mask is not None else jnp.asarray(batch_rows, jnp.float32)
-        self.loss_tracker.update_state(Tensor._wrap(total), sample_weight=Tensor._wrap(n_real))
+    def _track(self, total: Any, aux: tuple, mask: Any, batch_rows: int) -> dict:
+        true, pred, weights, per_output = aux
+        n_real = Tensor._wrap(jnp.sum(mask) if mask is not None else jnp.asarray(batch_rows, jnp.float32))
+        self.loss_tracker.update_state(Tensor._wrap(total), sample_weight=n_real)
+        for tracker, value in zip(self.output_trackers, per_output):
+            if tracker is not None and value is not None:
+                tracker.update_state(Tensor._wrap(value), sample_weight=n_real)
         self.metrics.update(true, pred, weights, mask)
         return self.logs()
 
     def logs(self) -> dict:
         out = {"loss": self.loss_tracker.result()}
+        for tracker in self.output_trackers:
+            if tracker is not None:
+                out[tracker.name] = tracker.result()
         for m in self.metrics.objects:
             result = m.result()
             if isinstance(result, dict):
@@ -126,6 +135,9 @@ class Steps:
 
     def _reset(self) -> None:
         self.loss_tracker.reset_state()
+        for tracker in self.output_trackers:
+            if tracker is not None:
+                tracker.reset_state()
         for m in self.metrics.objects:
             m.reset_state()
 
@@ -156,16 +168,15 @@ class Steps:
             v.assign(val)
         if trainable:
             self.model.optimizer.apply_gradients(zip([Tensor._wrap(g) for g in grads], trainable))
-        true, pred, weights = aux
-        logs = self._track(total, true, pred, weights, mask, _rows(x))
+        logs = self._track(total, aux, mask, _rows(x))
         return self.packed(logs) if pack else logs
 
     def test(self, per_step: dict, shared: Any = None, *, reset: bool = False, pack: bool = False) -> Any:
         x, y, sw, mask = unpack(per_step, shared)
         if reset:
             self._reset()
-        total, (true, pred, weights) = self._forward_loss(x, y, sw, mask, training=False)
-        logs = self._track(total, true, pred, weights, mask, _rows(x))
+        total, aux = self._forward_loss(x, y, sw, mask, training=False)
+        logs = self._track(total, aux, mask, _rows(x))
         return self.packed(logs) if pack else logs
 
     def predict(self, per_step: dict, shared: Any = None) -> Any:

@@ -102,6 +102,7 @@ class Trainer(FitMixin):
         self._trainable_snapshot = {id(layer): layer._trainable for layer in self._flatten_layers()}
         self._steps: Steps | None = None
         self._programs: dict[str, StatefulProgram] = {}
+        self._output_loss_trackers: list = []
         self._compiled = True
         self.stop_training = False
 
@@ -130,7 +131,8 @@ class Trainer(FitMixin):
         """The loss tracker followed by the compiled metrics (Keras 3's ``model.metrics``)."""
         if not self._compiled:
             return []
-        return [self._loss_tracker] + self.compiled_metrics.objects
+        per_output = [t for t in getattr(self, "_output_loss_trackers", []) if t is not None]
+        return [self._loss_tracker] + per_output + self.compiled_metrics.objects
 
     @property
     def metrics_names(self) -> list[str]:
@@ -168,7 +170,8 @@ class Trainer(FitMixin):
                                                          name=f"{self.name}.predict_step")}
             return
         pred = jax.tree_util.tree_leaves(y_pred, is_leaf=lambda t: isinstance(t, TensorLike))
-        names = self._output_names(len(pred))
+        # dict outputs are named by their keys (in pytree order, as the leaves are), else output_names
+        names = sorted(y_pred) if isinstance(y_pred, dict) else self._output_names(len(pred))
         self.compiled_loss.build(y_pred, names)
         true = [None] * len(pred) if y is None else jax.tree_util.tree_leaves(y)
         if y is not None and len(true) != len(pred):
@@ -180,7 +183,10 @@ class Trainer(FitMixin):
         trainable = _captured_trainable(self, self._trainable_snapshot)
         if trainable and self.compiled_loss.losses is not None:
             self.optimizer.build(trainable)
-        self._steps = Steps(self, trainable, self.compiled_loss, self.compiled_metrics, self._loss_tracker)
+        self._output_loss_trackers = [Mean(name=f"{name}_loss") if loss is not None else None
+                                      for name, loss in zip(names, self.compiled_loss.losses)] if len(pred) > 1 else []
+        self._steps = Steps(self, trainable, self.compiled_loss, self.compiled_metrics, self._loss_tracker,
+                            self._output_loss_trackers)
         metric_vars = [v for m in self.metrics for v in m.variables]
         optimizer_vars = list(self.optimizer.variables) if trainable else []
         weights = self.weights
@@ -195,7 +201,10 @@ class Trainer(FitMixin):
              **statics: Any) -> Any:
         if self._steps is None:
             source = shared if "idx" in per_step else per_step
-            self._prepare(source["x"], source.get("y"))
+            x, y = source["x"], source.get("y")
+            if steps is not None and "idx" not in per_step:  # stacked for lax.scan: one step's worth
+                x, y = jax.tree_util.tree_map(lambda a: a[0], (x, y))
+            self._prepare(x, y)
         program = self._programs[kind]
         if self.run_eagerly and state.current() is None:
             return self._run_eagerly(program, per_step, shared, steps, collect, statics)
