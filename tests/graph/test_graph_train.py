@@ -83,15 +83,23 @@ def test_saver_round_trip(tmp_path):
         saver = tf.train.Saver()
     with tf.Session(graph=g) as sess:
         path = saver.save(sess, str(tmp_path / "ckpt" / "model"), global_step=3)
-        assert path.endswith("model-3") and os.path.exists(path + ".npz")
-        assert [p.name for p in (tmp_path / "ckpt").iterdir()] == ["model-3.npz"]  # no temporary left
+        assert path.endswith("model-3") and os.path.exists(path + ".h5")
+        assert sorted(p.name for p in (tmp_path / "ckpt").iterdir()) == ["checkpoint", "model-3.h5"]  # no temporary
+        assert tf.train.latest_checkpoint(str(tmp_path / "ckpt")) == path
         a.assign([9.0, 9.0, 9.0])
         b.assign(0)
         saver.restore(sess, path)
     np.testing.assert_array_equal(a.numpy(), [0.0, 1.0, 2.0])
     assert int(b.numpy()) == 7
-    with pytest.raises(tf.errors.NotFoundError, match="no checkpoint"):
+    with pytest.raises(tf.errors.NotFoundError, match="no usable checkpoint"):
         saver.restore(None, str(tmp_path / "missing"))
+    size = os.path.getsize(path + ".h5")
+    with open(path + ".h5", "r+b") as f:  # damage it (truncate): restore refuses and assigns nothing
+        f.truncate(size // 2)
+    a.assign([5.0, 5.0, 5.0])
+    with pytest.raises(tf.errors.NotFoundError):
+        saver.restore(None, path)
+    np.testing.assert_array_equal(a.numpy(), [5.0, 5.0, 5.0])
 
 
 def test_variable_scope_and_get_variable():

@@ -1,19 +1,23 @@
-"""A minimal ``tf.train.Saver``: save and restore Variable values by name.
+"""``tf.train.Saver`` on the checkpoint machinery of :mod:`xlaflow.saving`.
 
-The checkpoint is one ``<save_path>.npz`` file (names -> arrays), written atomically:
-a temporary file in the same directory, flushed and fsynced, then ``os.replace``d, so
-a crash never leaves a half-written checkpoint under the real name.
+A Saver holds a fixed set of Variables (by name). ``save`` writes them with
+:class:`~xlaflow.saving.Checkpoint` — one HDF5 file ``<save_path>[-<step>].h5``,
+checksummed and written atomically (temporary file, fsync, rename), so a crash never
+leaves a half-written checkpoint under the real name. With ``global_step`` the saves
+go through a :class:`~xlaflow.saving.CheckpointManager`, which keeps the newest
+``max_to_keep`` and records them in TF's ``checkpoint`` state file, so
+``tf.train.latest_checkpoint(directory)`` finds the newest. ``restore`` is all or
+nothing: a missing, damaged or mismatched checkpoint raises ``NotFoundError`` and
+leaves every Variable as it was.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Any
 
 import numpy as np
 
-from xlaflow._core import state
 from xlaflow.graph import graph as graph_module
 from xlaflow.graph.interpreter import is_variable
 
@@ -41,43 +45,47 @@ class Saver:
         if not items:
             raise ValueError("Saver: there are no variables to save.")
         self._vars = items
+        self.max_to_keep = max_to_keep
+        self._managers: dict = {}
+
+    def _checkpoint(self, names: list) -> Any:
+        from xlaflow.saving import Checkpoint
+
+        order = sorted(self._vars)
+        names[:] = order
+        return Checkpoint(**{f"v{i}": self._vars[k] for i, k in enumerate(order)}, names={"names": names})
 
     def save(self, sess: Any, save_path: str, global_step: Any = None, **kwargs: Any) -> str:
-        """Writes the variables; returns the checkpoint prefix (``save_path-step``)."""
-        if global_step is not None:
-            step = int(np.asarray(global_step.numpy() if hasattr(global_step, "numpy") else global_step))
-            save_path = f"{save_path}-{step}"
-        path = os.fspath(save_path) + ".npz"
-        folder = os.path.dirname(os.path.abspath(path))
-        os.makedirs(folder, exist_ok=True)
-        values = {k: np.asarray(state.read(v)) for k, v in self._vars.items()}
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **values)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
-        return save_path
+        """Writes the variables; returns the checkpoint prefix (``save_path`` or ``save_path-<step>``)."""
+        from xlaflow.saving import CheckpointManager
+
+        save_path = os.fspath(save_path)
+        os.makedirs(os.path.dirname(os.path.abspath(save_path)), exist_ok=True)
+        checkpoint = self._checkpoint([])
+        if global_step is None:
+            return checkpoint.write(save_path)
+        step = int(np.asarray(global_step.numpy() if hasattr(global_step, "numpy") else global_step))
+        key = os.path.abspath(save_path)
+        manager = self._managers.get(key)
+        if manager is None:
+            manager = self._managers[key] = CheckpointManager(
+                checkpoint, os.path.dirname(key), max_to_keep=self.max_to_keep, checkpoint_name=os.path.basename(key))
+        manager._checkpoint = checkpoint  # the Variables' current values
+        return manager.save(checkpoint_number=step)
 
     def restore(self, sess: Any, save_path: str) -> None:
-        """Assigns the saved values to the variables (every one must be present).
+        """Assigns the saved values to the variables (all or nothing).
 
         Raises:
-          NotFoundError: no checkpoint at ``save_path``, or a variable is missing from it.
+          NotFoundError: no checkpoint at ``save_path``, or it does not hold exactly
+            these variables, or it is damaged.
         """
         from xlaflow._core.errors import NotFoundError
+        from xlaflow.saving import LoadError
 
-        path = os.fspath(save_path) + ".npz"
-        if not os.path.exists(path):
-            raise NotFoundError(f"Saver.restore: no checkpoint found at {save_path!r} (looked for {path!r}).")
-        with np.load(path, allow_pickle=False) as data:
-            missing = [k for k in self._vars if k not in data.files]
-            if missing:
-                raise NotFoundError(f"Saver.restore: the checkpoint {save_path!r} has no value for {missing}.")
-            for k, v in self._vars.items():
-                v.assign(data[k])
+        names: list = []
+        checkpoint = self._checkpoint(names)
+        try:
+            checkpoint.restore(os.fspath(save_path))
+        except LoadError as e:
+            raise NotFoundError(f"Saver.restore: no usable checkpoint at {save_path!r}: {e}") from None
