@@ -96,7 +96,7 @@ class FitMixin:
                 begin(first)
             out = self._run(kind, per_step, shared, steps=steps, collect=collect)
             if collect:
-                pieces.append((out, per_step["mask"]))
+                pieces.append((out, per_step.get("mask"), steps))
                 batch_logs = {"outputs": out}
             else:
                 logs = batch_logs = self._steps.ordered(out)
@@ -217,12 +217,14 @@ def _gather_predictions(pieces: list) -> Any:
     """Concatenates per-dispatch outputs and drops the padded rows."""
     if not pieces:
         raise ValueError("predict: the input produced no batches")
-    host = jax.device_get([out for out, _ in pieces])
-    masks = [np.asarray(m).reshape(-1) > 0 for _, m in pieces]
+    host = jax.device_get([out for out, _, _ in pieces])
 
     def join(*leaves: Any) -> Any:
-        flat = [np.asarray(leaf).reshape((-1,) + np.shape(leaf)[(2 if np.ndim(m) == 2 else 1):]) for leaf, m in
-                zip(leaves, [p[1] for p in pieces])]
-        return np.concatenate([f[mk] for f, mk in zip(flat, masks)])
+        parts = []
+        for leaf, (_, mask, steps) in zip(leaves, pieces):
+            leaf = np.asarray(leaf)
+            flat = leaf.reshape((-1,) + leaf.shape[(1 if steps is None else 2):])  # (steps, batch, ...) -> rows
+            parts.append(flat if mask is None else flat[np.asarray(mask).reshape(-1) > 0])
+        return np.concatenate(parts)
 
     return jax.tree_util.tree_map(join, *host)

@@ -61,7 +61,7 @@ class ArraySource:
         """The streamed form of a dispatch: the rows ``idx`` (any leading shape) gathered on the
         host — a plain slice (no copy) when they are consecutive and all real."""
         flat = idx.reshape(-1)
-        if contiguous and mask.all() and flat[-1] - flat[0] == flat.size - 1:
+        if contiguous and (mask is None or mask.all()) and flat[-1] - flat[0] == flat.size - 1:
             lo, hi = int(flat[0]), int(flat[-1]) + 1
             take = lambda a: np.asarray(a)[lo:hi].reshape(idx.shape + np.shape(a)[1:])  # noqa: E731
         else:
@@ -87,10 +87,11 @@ class ArraySource:
         while start < steps:
             k = min(per_dispatch, steps - start)
             sl = start if k == 1 else slice(start, start + k)
+            chunk_mask = None if mask[sl].all() else mask[sl]  # full batches skip the mask arithmetic
             if self.resident:
-                yield start, k, {"idx": idx[sl], "mask": mask[sl]}, self.shared, (None if k == 1 else k)
+                yield start, k, {"idx": idx[sl], "mask": chunk_mask}, self.shared, (None if k == 1 else k)
             else:
-                yield start, k, self._rows(idx[sl], mask[sl], not shuffle), None, (None if k == 1 else k)
+                yield start, k, self._rows(idx[sl], chunk_mask, not shuffle), None, (None if k == 1 else k)
             start += k
 
 
