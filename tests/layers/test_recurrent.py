@@ -117,8 +117,6 @@ def test_stateful_batch_size_must_match():
 
 def test_stateful_layer_survives_train_on_batch():
     model = tf.keras.Sequential([layers.LSTM(4, stateful=True, input_shape=(5, 3), batch_size=2), layers.Dense(1)])
-    if not hasattr(model, "train_on_batch"):
-        pytest.skip("training front end not available")
     model.build((2, 5, 3))
     model.compile(optimizer="sgd", loss="mse")
     y = np.ones((2, 1), np.float32)

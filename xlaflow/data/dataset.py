@@ -55,7 +55,7 @@ class StageIterator:
     bulk = False
 
     def next(self) -> Any:  # pragma: no cover - defined by subclasses
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `next`.")
 
     def take_batch(self, k: int) -> tuple[int, Any]:
         out = []
@@ -69,10 +69,10 @@ class StageIterator:
         return len(out), stack_batch(out, "Dataset.batch")
 
     def get_state(self) -> dict:  # pragma: no cover - defined by subclasses
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `get_state`.")
 
     def set_state(self, state: dict) -> None:  # pragma: no cover - defined by subclasses
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `set_state`.")
 
     def close(self) -> None:
         """Stops background work (prefetch threads) of this stage and its inputs."""
@@ -109,13 +109,13 @@ class Dataset:
     # -- what subclasses define ----------------------------------------------------------
     def _make(self, device: bool = False) -> StageIterator:  # pragma: no cover
         """A fresh internal iterator; ``device``: the consumer wants device arrays."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `_make`.")
 
     def _cardinality(self) -> int:  # pragma: no cover
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `_cardinality`.")
 
     def _element_spec(self) -> Any:  # pragma: no cover
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `_element_spec`.")
 
     def _inputs(self) -> list["Dataset"]:
         return []

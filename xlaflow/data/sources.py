@@ -80,7 +80,7 @@ class RandomAccessDataset(Dataset):
     """A dataset whose elements can be gathered by index (see :class:`RandomAccess`)."""
 
     def random_access(self) -> RandomAccess:  # pragma: no cover - defined by subclasses
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `random_access`.")
 
     def _make(self, device: bool = False) -> StageIterator:
         return RandomAccessIterator(self.random_access())

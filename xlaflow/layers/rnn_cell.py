@@ -114,7 +114,7 @@ class RecurrentCell(Layer):
 
         Returns ``(output, new_states)``.
         """
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `_fused_loop`.")
 
     def _step(self, inputs: Any, states: Any, training: Any) -> tuple:
         """One timestep through the fused op: ``(output, new_states list)``."""

@@ -43,7 +43,7 @@ class TensorLike:
     __array_priority__ = 100  # numpy binary ops defer to our reflected operators
 
     def _read(self) -> Any:  # pragma: no cover - defined by subclasses
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `_read`.")
 
     def _aval(self) -> Any:
         """Something with the value's ``shape`` and ``dtype``, without computing it

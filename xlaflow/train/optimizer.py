@@ -54,7 +54,7 @@ class Optimizer:
         return {}
 
     def _apply(self, g: Any, w: Any, slots: dict, h: dict, ns: dict) -> tuple[Any, dict]:  # pragma: no cover
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement `_apply`.")
 
     def _finish(self, ns: dict, h: dict) -> dict:
         return ns
