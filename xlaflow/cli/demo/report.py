@@ -30,8 +30,11 @@ def plot(results: list, path: str) -> str:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for r in results:
-        ax.plot(range(1, len(r.val_acc) + 1), r.val_acc, marker="o", label=r.style)
+    styles = [("o", "-", 9), ("s", "--", 7), ("^", "-.", 6), ("x", ":", 8), ("+", "-", 10)]
+    for i, r in enumerate(results):  # the curves coincide when the styles agree: distinct markers keep each visible
+        marker, line, size = styles[i % len(styles)]
+        ax.plot(range(1, len(r.val_acc) + 1), r.val_acc, marker=marker, linestyle=line, markersize=size,
+                fillstyle="none", label=r.style)
     ax.set_xlabel("epoch")
     ax.set_ylabel("validation accuracy")
     ax.set_title("xlaflow demo: one CNN, five training styles")
