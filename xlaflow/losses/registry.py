@@ -14,6 +14,7 @@ from typing import Any
 
 from xlaflow.losses import hinge, probabilistic, regression
 from xlaflow.losses.base import Loss, LossFunctionWrapper
+from xlaflow.utils.object_registry import get_instance
 
 _CLASSES = [
     Loss, LossFunctionWrapper,
@@ -81,21 +82,7 @@ def get(identifier: Any) -> Any:
     Raises:
       ValueError: the identifier names no loss.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = ALL_OBJECTS.get(identifier)
-        if obj is None:
-            raise ValueError(_unknown(identifier))
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        obj = obj()
-    if not callable(obj):
-        raise ValueError(f"keras.losses.get: could not interpret loss identifier: {identifier!r}")
-    return obj
+    return get_instance(identifier, ALL_OBJECTS, deserialize, _unknown, "loss")
 
 
 def _unknown(name: str) -> str:

@@ -20,6 +20,7 @@ from xlaflow.losses import registry as loss_registry
 from xlaflow.losses.base import _snake_case
 from xlaflow.metrics import accuracy, auc, confusion, probabilistic, reduction, regression
 from xlaflow.metrics.base import Metric
+from xlaflow.utils.object_registry import get_instance
 
 _CLASSES = [
     reduction.Sum, reduction.Mean, reduction.MeanMetricWrapper,
@@ -93,21 +94,7 @@ def get(identifier: Any) -> Any:
     Raises:
       ValueError: the identifier names no metric.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = ALL_OBJECTS.get(identifier)
-        if obj is None:
-            raise ValueError(_unknown(identifier))
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        obj = obj()
-    if not callable(obj):
-        raise ValueError(f"keras.metrics.get: could not interpret metric identifier: {identifier!r}")
-    return obj
+    return get_instance(identifier, ALL_OBJECTS, deserialize, _unknown, "metric")
 
 
 _BINARY_LOSSES = {"binary_crossentropy", "bce", "BCE", "BinaryCrossentropy", "binary_focal_crossentropy",

@@ -134,3 +134,29 @@ def resolve(
         f"Could not interpret {kind} identifier: {identifier!r}. Expected a built-in name, "
         "a config dict, a callable or None."
     )
+
+
+def get_instance(identifier: Any, table: Mapping[str, Any], deserialize: Callable[[Any], Any],
+                 unknown_name: Callable[[str], str], family: str) -> Any:
+    """The ``get`` rule of losses and metrics: ``None`` -> None; a config dict through
+    ``deserialize``; a name looked up in ``table`` (``unknown_name(name)`` is the error
+    message when absent); a class instantiated; anything else must be callable.
+
+    Raises:
+      ValueError: an unknown name, or an identifier that is not callable.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = table.get(identifier)
+        if obj is None:
+            raise ValueError(unknown_name(identifier))
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        obj = obj()
+    if not callable(obj):
+        raise ValueError(f"keras.{family}s.get: could not interpret {family} identifier: {identifier!r}")
+    return obj
