@@ -33,4 +33,7 @@ def aval_key(value: Any) -> Any:
     """(shape, dtype, weak_type) of an array; the type alone for a Python scalar."""
     if isinstance(value, _PY_SCALARS):
         return ("py", type(value).__name__)
+    aval = getattr(value, "aval", None)  # a jax.Array's own (shape, dtype, weak type): the fast path
+    if aval is not None and not callable(aval):
+        return aval
     return (tuple(np.shape(value)), np.dtype(value.dtype), bool(getattr(value, "weak_type", False)))

@@ -64,15 +64,15 @@ def defer(tape: Any, op: Any, flat_inputs: list, arrays: dict, statics: dict) ->
     """Records ``op`` without running it, returning lazy outputs (see
     :mod:`xlaflow.autodiff.lazy`); None to let dispatch run it now."""
     flat = [a for v in arrays.values() for a in (v if isinstance(v, list) else (v,))]
-    if any(isinstance(a, jax.core.Tracer) for a in flat) or not any([tape._tracked(x) for x in flat_inputs]):
+    if any([isinstance(a, jax.core.Tracer) for a in flat]) or not any([tape._tracked(x) for x in flat_inputs]):
         return None
     abstract = abstract_outputs(op, arrays, statics)
     if abstract is None:
         return None  # let the eager run raise its error
-    avals, treedef = abstract
-    result = jax.tree_util.tree_unflatten(treedef, [LazyTensor.make(a, tape) for a in avals])
-    tape.record(op, flat_inputs, arrays, statics, result)
-    return result
+    avals, treedef, in_structure, record_key = abstract
+    outputs = [LazyTensor.make(a, tape) for a in avals]
+    tape.append(prog.Record(op, statics, tape.origins(flat_inputs, flat), in_structure, outputs, treedef, record_key))
+    return jax.tree_util.tree_unflatten(treedef, outputs)
 
 
 def pending_records(tape: Any) -> list[int]:
@@ -118,16 +118,18 @@ _ABSTRACT: dict = {}
 
 
 def abstract_outputs(op: Any, arrays: dict, statics: dict) -> tuple | None:
-    """(output avals, output structure) of ``op`` on these inputs, from a cached
-    abstract evaluation (nothing runs); None if the op rejects them."""
+    """(output avals, output structure, input structure, record key) of ``op`` on these
+    inputs, from a cached abstract evaluation (nothing runs); None if the op rejects them."""
     parts = []
     for v in arrays.values():
         for a in (v if isinstance(v, list) else (v,)):
             if a is None or isinstance(a, (bool, int, float, complex)):
                 parts.append(a if a is None else type(a))
+            elif isinstance(a, LazyTensor):
+                parts.append(a._abstract)
             else:
-                aval = a._abstract if isinstance(a, LazyTensor) else a
-                parts.append((tuple(aval.shape), aval.dtype, bool(getattr(aval, "weak_type", False))))
+                aval = getattr(a, "aval", None)  # a jax.Array's (shape, dtype, weak type)
+                parts.append(aval if aval is not None else (tuple(a.shape), a.dtype, bool(getattr(a, "weak_type", False))))
     try:
         key = (id(op), tuple((k, type(v), v) for k, v in statics.items()), tuple(parts), tuple(
             (k, len(v) if isinstance(v, list) else None) for k, v in arrays.items()))
@@ -154,7 +156,8 @@ def abstract_outputs(op: Any, arrays: dict, statics: dict) -> tuple | None:
     leaves, treedef = jax.tree_util.tree_flatten(out)
     if any(not isinstance(leaf, jax.ShapeDtypeStruct) for leaf in leaves):
         return None
-    _ABSTRACT[key] = (leaves, treedef)
+    in_structure = {k: len(v) if isinstance(v, list) else None for k, v in arrays.items()}
+    entry = _ABSTRACT[key] = (leaves, treedef, in_structure, prog.record_key(op, statics, in_structure, treedef))
     if len(_ABSTRACT) > 4096:
         _ABSTRACT.pop(next(iter(_ABSTRACT)))
-    return leaves, treedef
+    return entry

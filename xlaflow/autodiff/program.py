@@ -30,16 +30,22 @@ class Record:
 
     __slots__ = ("op", "statics", "inputs", "in_structure", "outputs", "out_treedef", "key")
 
-    def __init__(self, op: Any, statics: dict, inputs: list, in_structure: dict, outputs: list, out_treedef: Any):
+    def __init__(self, op: Any, statics: dict, inputs: list, in_structure: dict, outputs: list, out_treedef: Any,
+                 key: tuple | None = None):
         self.op = op
         self.statics = statics
         self.inputs = inputs  # per flat input: (kind, payload) fixed at record time
         self.in_structure = in_structure  # param -> None (single) or list length
         self.outputs = outputs  # flat output Tensors (None for non-tensor leaves)
         self.out_treedef = out_treedef
-        # What makes two records the same op call, computed once (programs key on it).
-        self.key = (id(op), op.name, tuple(sorted((k, freeze(v)) for k, v in statics.items())),
-                    tuple(sorted(in_structure.items())), out_treedef)
+        # What makes two records the same op call (programs key on it).
+        self.key = record_key(op, statics, in_structure, out_treedef) if key is None else key
+
+
+def record_key(op: Any, statics: dict, in_structure: dict, out_treedef: Any) -> tuple:
+    """What makes two calls of ``op`` the same recorded op call."""
+    return (id(op), op.name, tuple(sorted((k, freeze(v)) for k, v in statics.items())),
+            tuple(sorted(in_structure.items())), out_treedef)
 
 
 class Program:

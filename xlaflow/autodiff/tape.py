@@ -21,16 +21,24 @@ import jax.numpy as jnp
 import numpy as np
 
 from xlaflow.autodiff import program as prog
-from xlaflow.autodiff import lazy
+from xlaflow.autodiff import lazy, pending
+from xlaflow._core import state
 from xlaflow.autodiff.lazy import LazyTensor
 from xlaflow.engine.cache import cached
 from xlaflow.ops import dispatch
 from xlaflow.ops.tensor import Tensor, TensorLike
 from xlaflow.ops.variable import Variable
 
+_DIFFERENTIABLE: dict = {}  # dtype -> whether gradients flow through it
+
+
 def _differentiable(value: Any) -> bool:
-    dt = np.dtype(value.dtype.as_numpy_dtype) if isinstance(value, TensorLike) else np.dtype(value.dtype)
-    return dt.kind in "fc" or dt == np.dtype(jnp.bfloat16)
+    dt = value._aval().dtype if isinstance(value, TensorLike) else value.dtype
+    known = _DIFFERENTIABLE.get(dt)
+    if known is None:
+        d = np.dtype(getattr(dt, "as_numpy_dtype", dt))
+        known = _DIFFERENTIABLE[dt] = d.kind in "fc" or d == np.dtype(jnp.bfloat16)
+    return known
 
 
 def _flatten(structure: Any) -> tuple[list, Any]:
@@ -86,6 +94,7 @@ class GradientTape:
         self._producer: dict[int, tuple[int, int]] = {}  # id(Tensor) -> (record, output)
         self._watched: dict[int, Any] = {}  # id -> watched Tensor or Variable
         self._keep: list = []  # keeps watched/produced objects alive so ids stay valid
+        self._runs: list = []  # gradient runs not executed yet (see autodiff.pending)
 
     def watch(self, tensor: Any) -> None:
         """Makes the tape track ``tensor`` (a Tensor, Variable, or a nested structure)."""
@@ -145,27 +154,34 @@ class GradientTape:
             else:
                 in_structure[p] = None
                 flat_arrays.append(v)
+        leaves, treedef = jax.tree_util.tree_flatten(result, is_leaf=lambda v: isinstance(v, Tensor))
+        outputs = [leaf if isinstance(leaf, Tensor) else None for leaf in leaves]
+        self.append(prog.Record(op, statics, self.origins(flat_inputs, flat_arrays), in_structure, outputs, treedef))
+
+    def origins(self, flat_inputs: list, flat_arrays: list) -> list:
+        """Where each input of an op being recorded comes from: an earlier record's
+        output, a watched source (with the value read now) or a constant."""
         inputs = []
+        producer, watched = self._producer, self._watched
         for x, a in zip(flat_inputs, flat_arrays):
             if a is None:
                 inputs.append(None)
-            elif isinstance(x, Tensor) and id(x) in self._producer:
-                inputs.append(("op",) + self._producer[id(x)])
-            elif isinstance(x, TensorLike) and id(x) in self._watched:
+            elif id(x) in producer and isinstance(x, Tensor):
+                inputs.append(("op",) + producer[id(x)])
+            elif id(x) in watched and isinstance(x, TensorLike):
                 inputs.append(("src", x, a))
             else:
                 inputs.append(("const", a, x if isinstance(x, TensorLike) else None))
-        leaves, treedef = jax.tree_util.tree_flatten(result, is_leaf=lambda v: isinstance(v, Tensor))
+        return inputs
+
+    def append(self, record: prog.Record) -> None:
+        """Adds ``record``; its Tensor outputs become trackable inputs of later ops."""
         index = len(self._records)
-        outputs = []
-        for j, leaf in enumerate(leaves):
-            if isinstance(leaf, Tensor):
+        for j, leaf in enumerate(record.outputs):
+            if leaf is not None:
                 self._producer[id(leaf)] = (index, j)
                 self._keep.append(leaf)
-                outputs.append(leaf)
-            else:
-                outputs.append(None)
-        self._records.append(prog.Record(op, statics, inputs, in_structure, outputs, treedef))
+        self._records.append(record)
 
     def defer(self, op: Any, flat_inputs: list, arrays: dict, statics: dict) -> Any:
         """Records ``op`` without running it and returns lazy outputs, or None to let
@@ -173,7 +189,13 @@ class GradientTape:
         return lazy.defer(self, op, flat_inputs, arrays, statics)
 
     def _force(self) -> None:
-        """Computes every pending lazy output in one compiled forward program."""
+        """Computes every pending lazy output: by a pending gradient run that computes
+        them anyway, else in one compiled forward program."""
+        for run in reversed(self._runs):
+            if not run.done:
+                run.execute()
+                break
+        self._runs = [r for r in self._runs if not r.done]
         lazy.force(self)
 
     # -- differentiation -------------------------------------------------------------
@@ -300,20 +322,32 @@ class GradientTape:
 
     def _differentiate(self, kind: str, targets: list, cots: list | None, flat_sources: list) -> list:
         """Runs the cached compiled program of ``kind`` ('vjp' or 'jac'); one result per source
-        (None where unconnected), summing over the slots of a source read more than once."""
+        (None where unconnected), summing over the slots of a source read more than once.
+        An eager 'vjp' may instead return pending gradients (see :mod:`xlaflow.autodiff.pending`)."""
         sources = [s if s is not None and _differentiable(s) else None for s in flat_sources]
         program, slots, owner = self._program(targets, sources)
-        result: list = [None] * len(flat_sources)
         if program is None:
-            return result
+            return [None] * len(flat_sources)
         extras: list = []
         if kind == "vjp":
             cots = [cots[n] for n in program.target_index]
             # Forward outputs still pending come out of the same program.
             extras = [("op", pos, j) for pos, rec in enumerate(program.records) for j, o in enumerate(rec.outputs)
                       if isinstance(o, LazyTensor) and o.pending]
-        build = (lambda: _gradient_op(prog.vjp_fn(program, extras), True)) if kind == "vjp" else (lambda: _gradient_op(prog.jacobian_fn(program), False))
         key = (kind, tuple(extras)) + program.key(slots)
+
+        def execute() -> list:
+            return self._execute(kind, key, program, slots, owner, cots, extras, len(flat_sources))
+
+        if kind == "vjp" and key not in _NEEDS_VALUES and _may_wait(program, slots, cots):
+            run = pending.GradientRun(execute, program, slots, owner, cots, extras, key, sources)
+            self._runs.append(run)
+            return run.gradients
+        return execute()
+
+    def _execute(self, kind: str, key: tuple, program: prog.Program, slots: list, owner: list, cots: list | None,
+                 extras: list, n_sources: int) -> list:
+        build = (lambda: _gradient_op(prog.vjp_fn(program, extras), True)) if kind == "vjp" else (lambda: _gradient_op(prog.jacobian_fn(program), False))
         if key in _NEEDS_VALUES and program.bake():
             key = (kind, tuple(extras)) + program.key(slots)
         try:
@@ -331,6 +365,7 @@ class GradientTape:
                 out = program.records[pos].outputs[j]
                 if out.pending:
                     out._filled = value._value
+        result: list = [None] * n_sources
         for g, k in zip(grads, owner):
             result[k] = g if result[k] is None else result[k] + g
         return result
@@ -378,6 +413,14 @@ def _batch_diagonal(jac, target_rank):
 
 
 _NEEDS_VALUES: set = set()  # program keys whose int/bool constants must be compiled in
+
+
+def _may_wait(program: prog.Program, slots: list, cots: list) -> bool:
+    """Whether a gradient may be computed later (eager, nothing else recording, no
+    traced values): then ``gradient`` returns pending gradients."""
+    if dispatch.active_recorders() or state.tracing():
+        return False
+    return not any(isinstance(x, jax.core.Tracer) for x in (*slots, *program.constants, *cots))
 
 
 def _gradient_op(fn: Any, takes_cotangents: bool) -> dispatch.Op:

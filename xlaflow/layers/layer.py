@@ -28,7 +28,8 @@ from xlaflow import constraints, initializers, regularizers
 from xlaflow._core import dtypes
 from xlaflow._core.tensor_shape import TensorShape
 from xlaflow.layers.input_spec import InputSpec, check_input
-from xlaflow.layers import symbolic_call
+from xlaflow.layers import recorded_call, symbolic_call
+from xlaflow.ops import dispatch
 from xlaflow.ops import convert
 from xlaflow.ops.array_ops import cast
 from xlaflow.ops.tensor import Tensor, TensorLike
@@ -60,6 +61,10 @@ class _CallContext(threading.local):
 
 
 _context = _CallContext()
+
+
+def _tape_recording() -> bool:
+    return bool(dispatch._local.recorders)
 
 
 def _keep_mask(source: Any, target: Any) -> Any:
@@ -123,6 +128,8 @@ class Layer:
 
     # -- attributes and weights -----------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, (Layer, Variable, list, tuple)):
+            recorded_call.structure_changed()
         if isinstance(value, Layer) and not name.startswith("_"):
             if all(value is not layer for layer in self._layers):
                 self._layers.append(value)
@@ -168,6 +175,7 @@ class Layer:
         if reg is not None:
             self._regularized.append((var, reg))
         self._weights.append(var)
+        recorded_call.structure_changed()
         return var
 
     def _flatten_layers(self) -> list["Layer"]:
@@ -300,6 +308,14 @@ class Layer:
         if symbolic_call.call_is_symbolic(inputs, args, kwargs):
             # Functional API: one graph node that runs this layer (see layers/symbolic_call.py)
             return symbolic_call.symbolic_call(self, inputs, args, kwargs)
+        if _tape_recording():
+            # Under a recording GradientTape: one op for the whole call (layers/recorded_call.py)
+            training = kwargs.get("training")
+            if training is None and _context.training:
+                training = _context.training[-1]
+            recorded = recorded_call.record(self, inputs, args, kwargs, training)
+            if recorded is not recorded_call.NotRecorded:
+                return recorded
         inputs = self._convert_inputs(inputs)
         first = [inputs] if isinstance(inputs, TensorLike) else jax.tree_util.tree_leaves(inputs, is_leaf=lambda x: isinstance(x, TensorLike))
         if not self.built:

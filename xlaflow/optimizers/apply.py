@@ -27,6 +27,7 @@ import numpy as np
 import optax
 
 from xlaflow._core import state
+from xlaflow.autodiff import pending
 from xlaflow.engine.cache import count_compile
 from xlaflow.ops.convert import to_array
 from xlaflow.ops.tensor import Tensor, TensorLike
@@ -37,6 +38,14 @@ from xlaflow.optimizers import transforms
 def _as_lr_array(value: Any) -> Any:
     arr = value._read() if isinstance(value, TensorLike) else value
     return jnp.asarray(arr, jnp.float32) if not isinstance(arr, jax.core.Tracer) else arr.astype(jnp.float32)
+
+
+def _check_shape(shape: Any, v: Variable, owner: str) -> None:
+    if tuple(shape) != tuple(v.shape):
+        raise ValueError(
+            f"{owner}: argument `grads` must hold, for each variable, a gradient of the variable's shape. "
+            f"Received: a gradient of shape {tuple(shape)} for variable {v.name} of shape {tuple(v.shape)}"
+        )
 
 
 class ApplyMixin:
@@ -161,7 +170,6 @@ class ApplyMixin:
             raise ValueError(f"{owner}: no gradients provided for any variable (every gradient is None).")
         if missing:
             warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the loss.", stacklevel=3)
-        arrays = [self._grad_array(g, v, owner) for g, v in kept]
         variables = [v for _, v in kept]
         indices = [self._trainable_variables_indices[id(v)] for v in variables]
         use_wd = tuple(self.weight_decay is not None and self._use_weight_decay(v) for v in variables)
@@ -172,16 +180,22 @@ class ApplyMixin:
         averages = [self._averages[i]._read() for i in indices] if self.use_ema else []
         accumulators = [self._accumulators[i]._read() for i in indices] if self.gradient_accumulation_steps else []
         lr_in = self._lr_input()
-        traced = state.tracing() or any(isinstance(x, jax.core.Tracer) for x in (*arrays, *params, step))
-        if traced:
-            result = self._pure_step(use_wd, arrays, params, slots, lr_in, step, averages, accumulators)
-        else:
-            key = (tuple(indices), use_wd, tuple((a.shape, str(a.dtype)) for a in arrays))
-            fn = self._jit_cache.get(key)
-            if fn is None:
-                fn = self._jit_cache[key] = jax.jit(functools.partial(self._pure_step, use_wd))
-                count_compile()
-            result = fn(arrays, params, slots, lr_in, step, averages, accumulators)
+        traced = state.tracing() or any(isinstance(x, jax.core.Tracer) for x in (*params, step))
+        pure_step = functools.partial(self._pure_step, use_wd)
+        result = None
+        run = None if traced else pending.common_run([g for g, _ in kept])
+        if run is not None:
+            # Backward and update in one compiled program (see xlaflow.autodiff.pending).
+            for g, v in kept:
+                _check_shape(g._aval().shape, v, owner)
+            result = run.fuse([g for g, _ in kept], self._jit_cache, (tuple(indices), use_wd), pure_step,
+                              (params, slots, lr_in, step, averages, accumulators))
+        if result is None:
+            arrays = [self._grad_array(g, v, owner) for g, v in kept]
+            if traced or any(isinstance(a, jax.core.Tracer) for a in arrays):
+                result = pure_step(arrays, params, slots, lr_in, step, averages, accumulators)
+            else:
+                result = self._compiled_step(indices, use_wd, arrays)(arrays, params, slots, lr_in, step, averages, accumulators)
         new_params, new_state, new_step, new_averages, new_accumulators = result
         for v, value in zip(variables, new_params):
             v.assign(value)
@@ -195,6 +209,15 @@ class ApplyMixin:
                 v.assign(v.constraint(v))
         self._iterations.assign(new_step)
 
+    def _compiled_step(self, indices: list, use_wd: tuple, arrays: list) -> Any:
+        """The jitted pure step for these variables and gradient shapes (cached)."""
+        key = (tuple(indices), use_wd, tuple((a.shape, str(a.dtype)) for a in arrays))
+        fn = self._jit_cache.get(key)
+        if fn is None:
+            fn = self._jit_cache[key] = jax.jit(functools.partial(self._pure_step, use_wd))
+            count_compile()
+        return fn
+
     def _grad_array(self, g: Any, v: Variable, owner: str) -> Any:
         if isinstance(g, TensorLike):
             arr = g._read()
@@ -202,11 +225,7 @@ class ApplyMixin:
             arr = g
         else:
             arr = to_array(g, v.dtype, op=owner, arg="grads")
-        if tuple(arr.shape) != tuple(v.shape):
-            raise ValueError(
-                f"{owner}: argument `grads` must hold, for each variable, a gradient of the variable's shape. "
-                f"Received: a gradient of shape {tuple(arr.shape)} for variable {v.name} of shape {tuple(v.shape)}"
-            )
+        _check_shape(arr.shape, v, owner)
         return arr
 
     def _lr_input(self) -> Any:

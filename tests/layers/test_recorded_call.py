@@ -1,0 +1,117 @@
+"""A built-in layer called under a recording tape is one recorded op
+(xlaflow/layers/recorded_call.py), with the op-by-op call's values and gradients;
+calls that could behave differently as one op are made the ordinary way."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import xlaflow as tf
+from xlaflow import keras
+from xlaflow.keras import layers
+
+RNG = np.random.default_rng(5)
+X = RNG.normal(size=(6, 5)).astype(np.float32)
+
+
+def _names(fn):
+    with tf.GradientTape() as tape:
+        out = fn()
+    return [rec.op.name for rec in tape._records], tape, out
+
+
+def test_a_sequential_call_is_one_op_with_the_reference_values_and_gradients():
+    model = keras.Sequential([layers.Dense(4, activation="relu", input_shape=(5,)), layers.Dense(2)])
+    w1, b1, w2, b2 = [v.numpy() for v in model.trainable_variables]
+    names, tape, out = _names(lambda: tf.reduce_sum(model(X.astype(np.float64)) ** 2))  # float64 host data is cast
+    assert names[0] == "LayerCall:Sequential" and len(names) == 3  # the call, the square, the sum
+    grads = tape.gradient(out, model.trainable_variables)
+
+    def ref(w1, b1, w2, b2):
+        return jnp.sum((jax.nn.relu(X @ w1 + b1) @ w2 + b2) ** 2)
+
+    np.testing.assert_allclose(float(out), float(ref(w1, b1, w2, b2)), rtol=1e-5)
+    for g, w in zip(grads, jax.grad(ref, argnums=(0, 1, 2, 3))(w1, b1, w2, b2)):
+        np.testing.assert_allclose(g.numpy(), np.asarray(w), rtol=1e-5, atol=1e-6)
+
+
+def test_a_watched_input_gets_its_gradient_through_the_one_op():
+    layer = layers.Dense(3, activation="tanh")
+    layer(X)
+    x = tf.constant(X)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(layer(x))
+    assert tape._records[0].op.name == "LayerCall:Dense"
+    k, b = layer.kernel.numpy(), layer.bias.numpy()
+    want = jax.grad(lambda x: jnp.sum(jnp.tanh(x @ k + b)))(X)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), np.asarray(want), rtol=1e-5, atol=1e-6)
+
+
+def test_calls_that_write_state_add_losses_or_run_user_code_stay_op_by_op():
+    dropout = keras.Sequential([layers.Dense(4, input_shape=(5,)), layers.Dropout(0.5)])
+    assert "LayerCall:Sequential" not in _names(lambda: dropout(X, training=True))[0]  # writes the RNG state
+    assert _names(lambda: dropout(X, training=False))[0] == ["LayerCall:Sequential"]  # inference: pure
+
+    norm = layers.BatchNormalization()
+    norm(X)
+    before = norm.moving_mean.numpy().copy()
+    assert "LayerCall:BatchNormalization" not in _names(lambda: norm(X, training=True))[0]
+    assert not np.allclose(norm.moving_mean.numpy(), before)  # the statistics were updated
+
+    regularized = layers.Dense(2, activity_regularizer="l2")
+    regularized(X)
+    regularized._losses.clear()
+    names, _, _ = _names(lambda: regularized(X))
+    assert "LayerCall:Dense" not in names and len(regularized.losses) == 1
+    assert not isinstance(regularized.losses[0]._read(), jax.core.Tracer)
+
+    class Custom(layers.Layer):
+        def call(self, x):
+            return x * 2.0
+
+    custom = Custom()
+    custom(X)
+    assert "LayerCall:Custom" not in _names(lambda: custom(X))[0]
+    lam = layers.Lambda(lambda x: x + 1.0)
+    lam(X)
+    assert not any(n.startswith("LayerCall") for n in _names(lambda: lam(X))[0])
+
+
+def test_masks_keep_the_ordinary_call():
+    model = keras.Sequential([layers.Embedding(10, 3, mask_zero=True), layers.LSTM(2)])
+    ids = np.array([[1, 2, 0], [3, 0, 0]], np.int32)
+    model(ids)
+    with tf.GradientTape() as tape:
+        out = model(ids)
+    assert not any(rec.op.name == "LayerCall:Sequential" for rec in tape._records)
+    np.testing.assert_allclose(out.numpy(), model(ids).numpy(), rtol=1e-6)
+
+
+def test_a_structure_change_traces_the_call_again():
+    model = keras.Sequential([layers.Dense(4, input_shape=(5,))])
+    with tf.GradientTape():
+        first = model(X).numpy()
+    model.add(layers.Dense(1))
+    with tf.GradientTape() as tape:
+        out = model(X)
+    assert tuple(out.shape) == (6, 1) and tape._records[0].op.name == "LayerCall:Sequential"
+    np.testing.assert_allclose(out.numpy(), first @ model.layers[1].kernel.numpy() + model.layers[1].bias.numpy(), rtol=1e-5)
+
+
+def test_nested_tapes_record_op_by_op_and_second_order_still_works():
+    layer = layers.Dense(1, activation="tanh")
+    layer(X)
+    x = tf.constant(X)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.reduce_sum(layer(x))
+        g = inner.gradient(y, x)
+        gg = tf.reduce_sum(g * g)
+    k, b = layer.kernel.numpy(), layer.bias.numpy()
+    f = lambda x: jnp.sum(jax.grad(lambda x: jnp.sum(jnp.tanh(x @ k + b)))(x) ** 2)  # noqa: E731
+    np.testing.assert_allclose(outer.gradient(gg, x).numpy(), np.asarray(jax.grad(f)(X)), rtol=1e-4, atol=1e-6)

@@ -1,0 +1,121 @@
+"""A built-in layer called while a gradient tape records becomes one recorded op.
+
+Recording a layer op by op costs some Python per op, every step; for the usual
+``with tape: loss = loss_fn(y, model(x))`` loop that is most of the step's time.
+When a layer made only of xlaflow's own layers (``Sequential`` of them included) is
+called eagerly under exactly one recording ``GradientTape``, its call is traced
+once per input signature into a pure function of (the variables it reads, its
+input) and recorded as a single op (see :mod:`xlaflow.ops.dispatch`). The tape
+differentiates it like any other op, and defers it like any other op
+(:mod:`xlaflow.autodiff.lazy`): the values and gradients are those of the op-by-op
+call, only the Python overhead goes.
+
+A call is made the ordinary way instead when it could behave differently as one op:
+it writes a variable (BatchNormalization while training, Dropout's RNG), adds a
+loss, produces masks, creates variables, receives a mask, extra arguments or a
+non-boolean ``training``, or the layer (or one inside it) is user code or a
+``Lambda`` (its Python would then run only at trace time).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import numpy as np
+
+from xlaflow._core import state
+from xlaflow.ops import dispatch
+from xlaflow.ops.tensor import Tensor, TensorLike
+
+NotRecorded = NotImplemented  # record()'s answer when the layer must be called the ordinary way
+_UNFIT = "unfit"
+_epoch = 0  # bumped whenever any layer's structure changes; recorded calls trace again
+
+
+def structure_changed() -> None:
+    """Called when a layer gains a sub-layer or a weight: traced calls are stale."""
+    global _epoch
+    _epoch += 1
+
+
+def record(layer: Any, inputs: Any, args: tuple, kwargs: dict, training: Any) -> Any:
+    """``layer(inputs, **kwargs)`` recorded as one op, or :data:`NotRecorded`."""
+    if args or not layer.built or len(dispatch._local.recorders) != 1 or state.current() is not None:
+        return NotRecorded
+    if any(k != "training" for k in kwargs) or not (training is None or isinstance(training, bool)):
+        return NotRecorded
+    x = _input(layer, inputs)
+    if x is None:
+        return NotRecorded
+    calls = layer.__dict__.get("_recorded_calls")
+    if calls is None or calls[0] != _epoch:
+        calls = (_epoch, {})
+        object.__setattr__(layer, "_recorded_calls", calls)
+    key = (tuple(x.shape), training)
+    entry = calls[1].get(key)
+    if entry is None:
+        entry = calls[1][key] = _trace(layer, x, training)
+    if entry is _UNFIT:
+        return NotRecorded
+    op, variables = entry
+    return dispatch.call(op, (variables, x), {})
+
+
+def _input(layer: Any, inputs: Any) -> Any:
+    """The one input, in the layer's dtype (host data stays on the host), or None."""
+    dtype = layer._dtype
+    if isinstance(inputs, Tensor):
+        ok = inputs.dtype == dtype and getattr(inputs, "_keras_mask", None) is None
+        return inputs if ok else None
+    if isinstance(inputs, np.ndarray) and inputs.dtype.kind == "f" and dtype.is_floating:
+        return inputs.astype(dtype.as_numpy_dtype, copy=False)
+    return None
+
+
+def _builtin(layer: Any) -> bool:
+    from xlaflow.layers.core_lambda import Lambda
+
+    return all(type(sub).__module__.startswith("xlaflow.") and not isinstance(sub, Lambda) for sub in layer._flatten_layers())
+
+
+def _trace(layer: Any, x: Any, training: Any) -> Any:
+    """(the op, the variables it reads) for this input signature, or _UNFIT."""
+    if not _builtin(layer):
+        return _UNFIT
+    layers = layer._flatten_layers()
+    candidates = layer._all_weights()
+    kwargs = {} if training is None else {"training": training}
+    seen: dict = {}
+
+    def call(weights: list, inputs: Any) -> Any:
+        scope = state.StateScope({id(v): (v, w) for v, w in zip(candidates, weights)}, strict=True, tracing=True)
+        with dispatch.recorders_paused(), state.state_scope(scope):
+            out = layer(Tensor._wrap(inputs), **kwargs)
+        seen.update(reads=scope.read_ids, writes=scope.written_ids, created=scope.created, out=out)
+        return jax.tree_util.tree_map(lambda t: t._read(), out, is_leaf=lambda t: isinstance(t, TensorLike))
+
+    losses = [len(sub._losses) for sub in layers]
+    aval = x._aval() if isinstance(x, Tensor) else x
+    try:
+        jax.eval_shape(call, [v._read() for v in candidates], jax.ShapeDtypeStruct(aval.shape, aval.dtype))
+        fit = True
+    except Exception:  # noqa: BLE001 - the ordinary call reports errors properly
+        fit = False
+    added_loss = any(len(sub._losses) > n for sub, n in zip(layers, losses))
+    for sub, n in zip(layers, losses):
+        del sub._losses[n:]  # traced values: never visible outside
+    out_leaves = jax.tree_util.tree_leaves(seen.get("out"), is_leaf=lambda t: isinstance(t, TensorLike))
+    if (not fit or added_loss or seen["writes"] or seen["created"] or not out_leaves
+            or any(not isinstance(t, Tensor) or getattr(t, "_keras_mask", None) is not None for t in out_leaves)):
+        return _UNFIT
+    variables = [v for v in candidates if id(v) in seen["reads"]]
+
+    def impl(weights, x):
+        scope = state.StateScope({id(v): (v, w) for v, w in zip(variables, weights)}, strict=True, tracing=True)
+        with dispatch.recorders_paused(), state.state_scope(scope):
+            out = layer(Tensor._wrap(x), **kwargs)
+        return jax.tree_util.tree_map(lambda t: t._read(), out, is_leaf=lambda t: isinstance(t, TensorLike))
+
+    impl.__name__ = f"{layer.name}.call"
+    return dispatch.Op(f"LayerCall:{type(layer).__name__}", impl, ("weights", "x"), ("weights",), (), jit=True), variables
