@@ -151,3 +151,21 @@ def test_a_pending_gradient_of_the_wrong_shape_is_a_clear_error():
     g = tape.gradient(loss, w)
     with pytest.raises(ValueError, match="gradient of shape"):
         keras.optimizers.SGD(0.1).apply_gradients([(g, v)])
+
+
+def test_only_outputs_someone_holds_come_out_of_the_gradient_program():
+    model, _ = _model()
+    k0, b0, k1, b1 = [v.numpy() for v in model.trainable_variables]
+    with tf.GradientTape() as tape:
+        hidden = model.layers[0](X[0])
+        loss = tf.reduce_mean(keras.losses.mean_squared_error(Y[0], model.layers[1](hidden)))
+    grads = tape.gradient(loss, model.trainable_variables)
+    names = [rec.op.name for rec in tape._records]
+    assert names == ["LayerCall:Dense", "LayerCall:Dense", "KerasMeanSquaredError", "Mean"]
+    assert {pos for _, pos, _ in grads[0]._run.extras} == {0, 3}  # what the test holds: hidden, loss
+    keras.optimizers.SGD(0.1).apply_gradients(zip(grads, model.trainable_variables))
+    want_hidden = np.tanh(X[0] @ k0 + b0)
+    np.testing.assert_allclose(hidden.numpy(), want_hidden, rtol=1e-5)
+    unheld = tape._records[1].outputs[0]
+    assert unheld.pending  # not computed by the fused step; a forward program computes it on demand,
+    np.testing.assert_allclose(unheld.numpy(), want_hidden @ k1 + b1, rtol=1e-5)  # from the recorded values

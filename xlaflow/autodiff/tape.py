@@ -14,6 +14,7 @@ the gradient again (second order).
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import jax
@@ -332,8 +333,8 @@ class GradientTape:
         if kind == "vjp":
             cots = [cots[n] for n in program.target_index]
             # Forward outputs still pending come out of the same program.
-            extras = [("op", pos, j) for pos, rec in enumerate(program.records) for j, o in enumerate(rec.outputs)
-                      if isinstance(o, LazyTensor) and o.pending]
+            extras = [("op", pos, j) for pos, rec in enumerate(program.records) for j in range(len(rec.outputs))
+                      if _pending_and_held(rec.outputs, j)]
         key = (kind, tuple(extras)) + program.key(slots)
 
         def execute() -> list:
@@ -410,6 +411,15 @@ def _batch_diagonal(jac, target_rank):
     b = jac.shape[0]
     moved = jnp.moveaxis(jac, target_rank, 1)  # [b, b', t..., s...]
     return jnp.diagonal(moved, axis1=0, axis2=1).transpose((moved.ndim - 2,) + tuple(range(moved.ndim - 2))) if b else moved[:, 0]
+
+
+def _pending_and_held(outputs: list, j: int) -> bool:
+    """Whether ``outputs[j]`` is a pending lazy output that something besides the tape
+    holds. One only the tape holds (its record's list, the keep list; plus
+    getrefcount's argument: 3 references) is left out of the gradient program: only a
+    later forward program could need it, and computes it then."""
+    o = outputs[j]
+    return isinstance(o, LazyTensor) and o.pending and sys.getrefcount(outputs[j]) > 4  # `o` is the 4th
 
 
 _NEEDS_VALUES: set = set()  # program keys whose int/bool constants must be compiled in

@@ -67,18 +67,23 @@ def as_array(value: Any, dtype: Any = None) -> Any:
     elif isinstance(value, (jax.Array, jax.core.Tracer)):
         arr = value
     else:
-        host = np.asarray(value)
-        if dtype is None:
-            python = isinstance(value, (int, float, list, tuple))
-            if host.dtype.kind == "f" and host.dtype.itemsize == 8 and (python or not dtypes.x64_enabled()):
-                dtype = np.float32
-            elif host.dtype.kind in "iu" and host.dtype.itemsize == 8 and (python or not dtypes.x64_enabled()):
-                dtype = np.int32
-        arr = jnp.asarray(host if dtype is None else host.astype(_np_dtype(dtype)))
-        return arr
+        return jnp.asarray(host_array(value, dtype))
     if dtype is not None and arr.dtype != _np_dtype(dtype):
         arr = arr.astype(_np_dtype(dtype))
     return arr
+
+
+def host_array(value: Any, dtype: Any = None) -> np.ndarray:
+    """Host data (NumPy, Python numbers and lists) as the NumPy array :func:`as_array`
+    would put on the device."""
+    host = np.asarray(value)
+    if dtype is None:
+        python = isinstance(value, (int, float, list, tuple))
+        if host.dtype.kind == "f" and host.dtype.itemsize == 8 and (python or not dtypes.x64_enabled()):
+            dtype = np.float32
+        elif host.dtype.kind in "iu" and host.dtype.itemsize == 8 and (python or not dtypes.x64_enabled()):
+            dtype = np.int32
+    return host if dtype is None else host.astype(_np_dtype(dtype), copy=False)
 
 
 def _np_dtype(dtype: Any) -> np.dtype:
@@ -97,7 +102,9 @@ def loss_input(value: Any, dtype: Any = None) -> Any:
         return value
     if value is None:
         return None
-    return as_array(value, dtype)
+    if isinstance(value, (jax.Array, jax.core.Tracer)):
+        return as_array(value, dtype)
+    return host_array(value, dtype)  # the op's dispatch moves it (or passes it to a compiled call)
 
 
 def loss_op(name: str, *, tensors: tuple = ("y_true", "y_pred")) -> Callable:

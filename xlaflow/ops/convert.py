@@ -82,7 +82,8 @@ def _cast_host(arr: np.ndarray, target: dtypes.DType, value: Any, op: str | None
     return _astype(arr, target)
 
 
-def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str | None = None, host: bool = False) -> jax.Array:
+def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str | None = None, host: bool = False,
+             any_size: bool = False) -> jax.Array:
     """Converts ``value`` to a JAX array (or returns the tracer it wraps).
 
     Args:
@@ -92,7 +93,9 @@ def to_array(value: Any, dtype: Any = None, *, op: str | None = None, arg: str |
       host: the caller passes the result straight to a compiled function, so large
         host data may stay a (converted) NumPy array: the compiled call moves it to the
         device faster than a separate copy would.
+      any_size: with ``host``, small host data stays on the host too.
     """
+    host = "any" if host and any_size else host
     if isinstance(value, (TensorLike, jax.Array, jax.core.Tracer)):
         arr = value._read() if isinstance(value, TensorLike) else value
         if dtype is not None and dtypes.canonical(dtype) != arr.dtype:
@@ -140,8 +143,10 @@ def _astype(arr: np.ndarray, target: dtypes.DType) -> np.ndarray:
         return arr.astype(target.as_numpy_dtype, copy=False)
 
 
-def _device(arr: np.ndarray, host: bool = False) -> jax.Array:
-    if host and arr.size > CONST_LIMIT:
+def _device(arr: np.ndarray, host: bool | str = False) -> jax.Array:
+    """``arr`` on the device; left on the host when ``host`` and it is large, or
+    whatever its size when ``host == "any"``."""
+    if host and (arr.size > CONST_LIMIT or host == "any"):
         return arr
     if arr.size <= CONST_LIMIT:
         with jax.ensure_compile_time_eval():

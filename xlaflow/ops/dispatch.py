@@ -290,7 +290,8 @@ def _is_deferred(x: Any) -> bool:
 
 def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list, keep_deferred: bool = False) -> dict:
     """The arrays of the tensor arguments; with ``keep_deferred``, a not-yet-computed
-    (lazy) tensor stays as it is, for a recorder that defers the op too."""
+    (lazy) tensor stays as it is, for a recorder that defers the op too, and host
+    data of any size stays on the host (the deferred program takes it directly)."""
     arrays = {}
     for p in op.tensors:
         v = bound[p]
@@ -300,7 +301,7 @@ def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list, keep_defer
             elif not isinstance(v, (list, tuple)):
                 raise TypeError(f"{op.label}: argument `{p}` must be a list of tensors. Received: {v!r:.200}")
             flat_inputs.extend(v)
-            arrays[p] = [None if x is None else x if keep_deferred and _is_deferred(x) else convert.to_array(x, op=op.label, arg=p, host=op.jit) for x in v]
+            arrays[p] = [None if x is None else x if keep_deferred and _is_deferred(x) else convert.to_array(x, op=op.label, arg=p, host=op.jit, any_size=keep_deferred) for x in v]
             continue
         flat_inputs.append(v)
         if v is None:
@@ -310,7 +311,7 @@ def _to_arrays(op: Op, bound: dict, weak_ok: bool, flat_inputs: list, keep_defer
         elif weak_ok and isinstance(v, _PY_SCALARS) and p in op.same_dtype:
             arrays[p] = v
         else:
-            arrays[p] = convert.to_array(v, op=op.label, arg=p, host=op.jit)
+            arrays[p] = convert.to_array(v, op=op.label, arg=p, host=op.jit, any_size=keep_deferred)
     return arrays
 
 

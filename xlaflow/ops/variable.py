@@ -29,6 +29,7 @@ creation_hooks: list = []
 # Set by the graph front end: ``assign*`` with a symbolic value builds a graph node
 # (TF1's ``update = v.assign(expr)``) and returns its output.
 symbolic_assign: Any = None
+_ARRAY_IMPL = type(jax.numpy.zeros(()))  # the concrete jax.Array class
 _name_counts: dict[str, itertools.count] = {}
 
 
@@ -145,6 +146,8 @@ class Variable(TensorLike):
 
     # -- writing ---------------------------------------------------------------------
     def _checked(self, value: Any, op: str, arg: str = "value") -> Any:
+        if type(value) is _ARRAY_IMPL and value.dtype == self._np_dtype and value.shape == self._dims:
+            return value  # the common case (an optimizer's update), checked first: isinstance on jax.Array is slow
         if isinstance(value, (jax.Array, jax.core.Tracer)) and value.dtype == self._np_dtype and value.shape == self._dims:
             return value  # the common case (an optimizer's update): nothing to convert or report
         if getattr(value, "_xf_symbolic", False):
@@ -166,7 +169,7 @@ class Variable(TensorLike):
 
     def assign(self, value: Any, use_locking: Any = None, name: str | None = None, read_value: bool = True) -> "Variable":
         """Replaces the value (same dtype; shape compatible with the variable's)."""
-        if symbolic_assign is not None and getattr(value, "_xf_symbolic", False):
+        if symbolic_assign is not None and type(value) is not _ARRAY_IMPL and getattr(value, "_xf_symbolic", False):
             return symbolic_assign("assign", self, value, name)  # a TF1 graph: an assign node
         state.write(self, self._checked(value, "assign"))
         return self

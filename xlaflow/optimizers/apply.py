@@ -41,7 +41,7 @@ def _as_lr_array(value: Any) -> Any:
 
 
 def _check_shape(shape: Any, v: Variable, owner: str) -> None:
-    if tuple(shape) != tuple(v.shape):
+    if tuple(shape) != (v._dims if v._dims is not None else tuple(v.shape)):
         raise ValueError(
             f"{owner}: argument `grads` must hold, for each variable, a gradient of the variable's shape. "
             f"Received: a gradient of shape {tuple(shape)} for variable {v.name} of shape {tuple(v.shape)}"
