@@ -43,7 +43,32 @@ def _differentiable(value: Any) -> bool:
 
 
 def _flatten(structure: Any) -> tuple[list, Any]:
+    if type(structure) is list and all(isinstance(x, TensorLike) for x in structure):
+        return list(structure), _list_treedef(len(structure))  # the common case, without a tree walk
     return jax.tree_util.tree_flatten(structure, is_leaf=lambda x: x is None or isinstance(x, (TensorLike,)) or dispatch.is_symbolic(x))
+
+
+_TREEDEFS: dict = {}
+_ONES: dict = {}
+
+
+def _list_treedef(n: int) -> Any:
+    treedef = _TREEDEFS.get(n)
+    if treedef is None:
+        treedef = _TREEDEFS[n] = jax.tree_util.tree_structure([0] * n)
+    return treedef
+
+
+def _ones(aval: Any) -> Any:
+    """The default output gradient: ones of the target's shape (one device array, reused)."""
+    key = (tuple(aval.shape), aval.dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        with jax.ensure_compile_time_eval():  # a concrete array even while a function is traced
+            ones = _ONES[key] = jnp.ones(key[0], key[1])
+        if len(_ONES) > 256:
+            _ONES.pop(next(iter(_ONES)))
+    return ones
 
 
 class GradientTape:
@@ -317,7 +342,7 @@ class GradientTape:
                     f"GradientTape.gradient: argument `output_gradients` must have one entry per target "
                     f"({len(flat_targets)}). Received: {len(ogs)} entries"
                 )
-        cots = [np.ones(t._aval().shape, t._aval().dtype) if g is None else jnp.asarray(g._read() if isinstance(g, TensorLike) else g, t._aval().dtype)
+        cots = [_ones(t._aval()) if g is None else jnp.asarray(g._read() if isinstance(g, TensorLike) else g, t._aval().dtype)
                 for t, g in zip(flat_targets, ogs) if isinstance(t, Tensor) and _differentiable(t)]
         return self._differentiate("vjp", live, cots, flat_sources)
 

@@ -113,7 +113,7 @@ class _Trace:
                 return [*outs, *new]
 
             op = self._op = dispatch.Op("PartitionedCall", call_function, ("written", "read", "args"), ("written", "read", "args"), (), jit=False)
-        flat = dispatch.call(op, (list(self.written), list(self.read_only), [Tensor._wrap(a) for a in arrays]), {})
+        flat = dispatch.call(op, (list(self.written), list(self.read_only), [Tensor._wrap(jnp.asarray(a)) for a in arrays]), {})
         n_out = len(flat) - len(self.written)
         return list(flat[:n_out]), [t._value for t in flat[n_out:]]
 

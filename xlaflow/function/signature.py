@@ -37,12 +37,15 @@ def split(leaves: list) -> tuple[tuple, list]:
     key = []
     arrays = []
     for leaf in leaves:
+        if isinstance(leaf, np.ndarray):
+            arr, dtype = convert.compiled_input(leaf)
+            key.append((arr.shape, dtype))
+            arrays.append(arr)
+            continue
         if isinstance(leaf, Tensor):
             arr = leaf._value
         elif isinstance(leaf, jax.Array):
             arr = leaf
-        elif isinstance(leaf, np.ndarray):
-            arr = convert.host_array(leaf)
         elif isinstance(leaf, Variable):
             key.append(("var", id(leaf)))
             continue

@@ -28,7 +28,7 @@ from xlaflow import constraints, initializers, regularizers
 from xlaflow._core import dtypes
 from xlaflow._core.tensor_shape import TensorShape
 from xlaflow.layers.input_spec import InputSpec, check_input
-from xlaflow.layers import recorded_call, symbolic_call
+from xlaflow.layers import recorded_call, structure, symbolic_call
 from xlaflow.ops import dispatch
 from xlaflow.ops import convert
 from xlaflow.ops.array_ops import cast
@@ -129,7 +129,7 @@ class Layer:
     # -- attributes and weights -----------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, (Layer, Variable, list, tuple)):
-            recorded_call.structure_changed()
+            structure.changed()
         if isinstance(value, Layer) and not name.startswith("_"):
             if all(value is not layer for layer in self._layers):
                 self._layers.append(value)
@@ -154,6 +154,7 @@ class Layer:
     @trainable.setter
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
+        structure.changed()
         for layer in self._layers:
             layer.trainable = value
 
@@ -175,7 +176,7 @@ class Layer:
         if reg is not None:
             self._regularized.append((var, reg))
         self._weights.append(var)
-        recorded_call.structure_changed()
+        structure.changed()
         return var
 
     def _flatten_layers(self) -> list["Layer"]:
@@ -213,13 +214,16 @@ class Layer:
 
     @property
     def trainable_weights(self) -> list[Variable]:
-        if not self._trainable:
-            return []
-        out = []
-        for layer in self._flatten_layers():
-            if layer._trainable:
-                out += [w for w in layer._weights if w.trainable and all(w is not o for o in out)]
-        return out
+        cached = self.__dict__.get("_trainable_cache")
+        if cached is not None and cached[0] == structure.version():
+            return list(cached[1])
+        out: list = []
+        if self._trainable:
+            for layer in self._flatten_layers():
+                if layer._trainable:
+                    out += [w for w in layer._weights if w.trainable and all(w is not o for o in out)]
+        object.__setattr__(self, "_trainable_cache", (structure.version(), out))
+        return list(out)
 
     trainable_variables = trainable_weights
 

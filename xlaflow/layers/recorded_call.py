@@ -25,23 +25,18 @@ import jax
 import numpy as np
 
 from xlaflow._core import state
+from xlaflow.layers import structure
 from xlaflow.ops import dispatch
 from xlaflow.ops.tensor import Tensor, TensorLike
 
 NotRecorded = NotImplemented  # record()'s answer when the layer must be called the ordinary way
 _UNFIT = "unfit"
-_epoch = 0  # bumped whenever any layer's structure changes; recorded calls trace again
-
-
-def structure_changed() -> None:
-    """Called when a layer gains a sub-layer or a weight: traced calls are stale."""
-    global _epoch
-    _epoch += 1
 
 
 def record(layer: Any, inputs: Any, args: tuple, kwargs: dict, training: Any) -> Any:
     """``layer(inputs, **kwargs)`` recorded as one op, or :data:`NotRecorded`."""
-    if args or not layer.built or len(dispatch._local.recorders) != 1 or state.current() is not None:
+    recorders = dispatch._local.recorders
+    if args or not layer.built or len(recorders) != 1 or not hasattr(recorders[0], "defer") or state.current() is not None:
         return NotRecorded
     if any(k != "training" for k in kwargs) or not (training is None or isinstance(training, bool)):
         return NotRecorded
@@ -49,8 +44,8 @@ def record(layer: Any, inputs: Any, args: tuple, kwargs: dict, training: Any) ->
     if x is None:
         return NotRecorded
     calls = layer.__dict__.get("_recorded_calls")
-    if calls is None or calls[0] != _epoch:
-        calls = (_epoch, {})
+    if calls is None or calls[0] != structure.version():  # traced again after a structure change
+        calls = (structure.version(), {})
         object.__setattr__(layer, "_recorded_calls", calls)
     key = (tuple(x.shape), training)
     entry = calls[1].get(key)
@@ -59,7 +54,15 @@ def record(layer: Any, inputs: Any, args: tuple, kwargs: dict, training: Any) ->
     if entry is _UNFIT:
         return NotRecorded
     op, variables = entry
-    return dispatch.call(op, (variables, x), {})
+    # Straight to the tape (the arguments need none of dispatch's conversions); an
+    # input the tape has not computed yet stays pending.
+    arrays = {"weights": [v._read() for v in variables],
+              "x": x if dispatch._is_deferred(x) else x._read() if isinstance(x, Tensor) else x}
+    out = dispatch._local.recorders[0].defer(op, [*variables, x], arrays, {})
+    if out is None:  # nothing in it is watched: one compiled call
+        arrays["x"] = x._value if isinstance(x, Tensor) else x
+        out = dispatch._wrap(op.compiled({})(**arrays))
+    return out
 
 
 def _input(layer: Any, inputs: Any) -> Any:

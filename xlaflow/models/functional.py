@@ -26,6 +26,7 @@ import jax
 
 from xlaflow.graph.build import OpFn
 from xlaflow.graph.node import CALL, PLACEHOLDER, SymbolicTensor
+from xlaflow.layers import structure
 from xlaflow.layers.input_layer import InputLayer
 from xlaflow.layers.symbolic_call import _sym_leaf, flat_symbolic, result_tree
 from xlaflow.models.model import Model
@@ -138,6 +139,7 @@ class Functional(Model):
         self._run_order, layers = map_graph(self.name, flat_in, flat_out)
         self._node_ids = {id(n) for n in self._run_order}
         self._layers.extend(layers)
+        structure.changed()
         self.output_names = [self._tensor_name(t) for t in flat_out]
         self._output_shapes = self._layer_shapes()
         self.input_spec = None

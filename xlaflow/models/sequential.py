@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xlaflow.layers import recorded_call
+from xlaflow.layers import structure
 from xlaflow.layers.layer import Layer
 from xlaflow.models.model import Model
 
@@ -44,7 +44,7 @@ class Sequential(Model):
                 f"in model {self.name!r}"
             )
         self._layers.append(layer)
-        recorded_call.structure_changed()
+        structure.changed()
         first = self._layers[0]
         if self.built:
             self._build_from(self._last_shape, start=len(self._layers) - 1)
@@ -63,7 +63,7 @@ class Sequential(Model):
         if not self._layers:
             raise ValueError(f"Sequential.pop: model {self.name!r} has no layers to remove")
         layer = self._layers.pop()
-        recorded_call.structure_changed()
+        structure.changed()
         self._output_shapes.pop(id(layer), None)
         return layer
 

@@ -137,7 +137,22 @@ def host_array(value: np.ndarray) -> np.ndarray:
     return _astype(value, dtypes.canonical(value.dtype))
 
 
+def compiled_input(value: np.ndarray) -> tuple[np.ndarray, np.dtype]:
+    """(what to pass a compiled call for host array ``value``, the dtype it has there).
+
+    64-bit numbers with JAX's 64-bit mode off pass unconverted: the compiled call
+    narrows them itself on the way in, as :func:`host_array` would, without a copy
+    on the host first."""
+    dt = value.dtype
+    if dt.itemsize == 8 and dt.kind in "iuf" and not dtypes.x64_enabled():
+        return value, np.dtype(dtypes.canonical(dt).as_numpy_dtype)
+    arr = host_array(value)
+    return arr, arr.dtype
+
+
 def _astype(arr: np.ndarray, target: dtypes.DType) -> np.ndarray:
+    if arr.dtype == target.as_numpy_dtype:
+        return arr
     # A float too large for the narrower type becomes inf, as in TF (no NumPy warning).
     with np.errstate(over="ignore"):
         return arr.astype(target.as_numpy_dtype, copy=False)
