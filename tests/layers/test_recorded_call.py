@@ -115,3 +115,22 @@ def test_nested_tapes_record_op_by_op_and_second_order_still_works():
     k, b = layer.kernel.numpy(), layer.bias.numpy()
     f = lambda x: jnp.sum(jax.grad(lambda x: jnp.sum(jnp.tanh(x @ k + b)))(x) ** 2)  # noqa: E731
     np.testing.assert_allclose(outer.gradient(gg, x).numpy(), np.asarray(jax.grad(f)(X)), rtol=1e-4, atol=1e-6)
+
+
+def test_a_call_with_value_checking_ops_keeps_its_eager_checks():
+    class Pick(layers.Dense):  # counts as built-in below: what matters is the gather
+        def call(self, x):
+            rows = tf.cast(tf.reduce_sum(x * 0.0, axis=1), tf.int32) + 7  # computed: only known when run
+            return tf.gather(super().call(x), rows)  # row 7 of 6 does not exist
+
+    Pick.__module__ = "xlaflow.layers.test_only"
+    layer = Pick(3)
+    layer.build((None, 5))
+    with tf.GradientTape() as tape:
+        try:
+            layer(X)
+        except tf.errors.InvalidArgumentError as e:  # the eager index check, as without a tape
+            assert "7" in str(e)
+        else:
+            raise AssertionError("the out-of-range index was not reported")
+    assert not any(rec.op.name.startswith("LayerCall") for rec in tape._records)

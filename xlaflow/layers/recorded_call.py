@@ -11,10 +11,11 @@ differentiates it like any other op, and defers it like any other op
 call, only the Python overhead goes.
 
 A call is made the ordinary way instead when it could behave differently as one op:
-it writes a variable (BatchNormalization while training, Dropout's RNG), adds a
-loss, produces masks, creates variables, receives a mask, extra arguments or a
-non-boolean ``training``, or the layer (or one inside it) is user code or a
-``Lambda`` (its Python would then run only at trace time).
+it writes a variable (BatchNormalization while training, Dropout's RNG), uses an op
+that inspects values eagerly (index and label checks), adds a loss, produces masks,
+creates variables, receives a mask, extra arguments or a non-boolean ``training``,
+or the layer (or one inside it) is user code or a ``Lambda`` (its Python would then
+run only at trace time).
 """
 
 from __future__ import annotations
@@ -99,17 +100,19 @@ def _trace(layer: Any, x: Any, training: Any) -> Any:
         return jax.tree_util.tree_map(lambda t: t._read(), out, is_leaf=lambda t: isinstance(t, TensorLike))
 
     losses = [len(sub._losses) for sub in layers]
+    value_ops = dispatch._local.value_ops
     aval = x._aval() if isinstance(x, Tensor) else x
     try:
         jax.eval_shape(call, [v._read() for v in candidates], jax.ShapeDtypeStruct(aval.shape, aval.dtype))
         fit = True
     except Exception:  # noqa: BLE001 - the ordinary call reports errors properly
         fit = False
+    checks_values = dispatch._local.value_ops != value_ops  # eagerly it would check indices, labels ...
     added_loss = any(len(sub._losses) > n for sub, n in zip(layers, losses))
     for sub, n in zip(layers, losses):
         del sub._losses[n:]  # traced values: never visible outside
     out_leaves = jax.tree_util.tree_leaves(seen.get("out"), is_leaf=lambda t: isinstance(t, TensorLike))
-    if (not fit or added_loss or seen["writes"] or seen["created"] or not out_leaves
+    if (not fit or checks_values or added_loss or seen["writes"] or seen["created"] or not out_leaves
             or any(not isinstance(t, Tensor) or getattr(t, "_keras_mask", None) is not None for t in out_leaves)):
         return _UNFIT
     variables = [v for v in candidates if id(v) in seen["reads"]]

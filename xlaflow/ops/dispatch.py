@@ -110,6 +110,7 @@ class _Local(threading.local):
     def __init__(self) -> None:
         self.recorders: list = []
         self.capture_variables = 0  # > 0: ops reading a Variable go to the symbolic handler
+        self.value_ops = 0  # calls of ops that may look at values (jit=False) so far
 
 
 _local = _Local()
@@ -372,6 +373,7 @@ def call(op: Op, args: tuple, kwargs: dict) -> Any:
         elif op.jit:
             out = op.compiled(statics)(**arrays)
         else:
+            _local.value_ops += 1
             out = op.impl(**arrays, **statics)
     except errors.OpError:
         raise
