@@ -21,7 +21,7 @@ import xlaflow as tf
 from xlaflow import keras
 from xlaflow.keras.layers import Dense
 
-STEPS = 300
+STEPS = 1000
 WARMUP = 30
 
 

@@ -96,7 +96,7 @@ class _Trace:
             written_vals.append(arr if sys.getrefcount(arr) <= 3 else jnp.copy(arr))
             del arr
         read_vals = [v._storage for v in self.read_only]
-        if dispatch.active_recorders():
+        if dispatch._local.recorders:
             outs, new = self._recorded(written_vals, read_vals, arrays)
         else:
             outs, new = self.jitted(written_vals, read_vals, arrays)

@@ -24,11 +24,22 @@ from xlaflow.ops.variable import Variable
 _ARRAYS = (Tensor, np.ndarray, jax.Array)
 
 
+_FAST_LEAVES = {Tensor, np.ndarray, type(jax.numpy.zeros(()))}
+
+
 def _is_leaf(x: Any) -> bool:
     return isinstance(x, (Tensor, Variable, np.ndarray, jax.Array, TensorSpec)) or x is None
 
 
+_POSITIONAL: dict = {}  # number of arguments -> treedef of ((a, b, ...), {})
+
+
 def flatten(args: tuple, kwargs: dict) -> tuple[list, Any]:
+    if not kwargs and all(type(a) in _FAST_LEAVES for a in args):  # the common call: arrays only
+        treedef = _POSITIONAL.get(len(args))
+        if treedef is None:
+            treedef = _POSITIONAL[len(args)] = jax.tree_util.tree_structure(((0,) * len(args), {}))
+        return list(args), treedef
     return jax.tree_util.tree_flatten((args, kwargs), is_leaf=_is_leaf)
 
 

@@ -93,11 +93,9 @@ def _trace(layer: Any, x: Any, training: Any) -> Any:
     seen: dict = {}
 
     def call(weights: list, inputs: Any) -> Any:
-        scope = state.StateScope({id(v): (v, w) for v, w in zip(candidates, weights)}, strict=True, tracing=True)
-        with dispatch.recorders_paused(), state.state_scope(scope):
-            out = layer(Tensor._wrap(inputs), **kwargs)
+        scope, out = _pure_call(layer, candidates, weights, inputs, kwargs)
         seen.update(reads=scope.read_ids, writes=scope.written_ids, created=scope.created, out=out)
-        return jax.tree_util.tree_map(lambda t: t._read(), out, is_leaf=lambda t: isinstance(t, TensorLike))
+        return _arrays(out)
 
     losses = [len(sub._losses) for sub in layers]
     value_ops = dispatch._local.value_ops
@@ -118,10 +116,20 @@ def _trace(layer: Any, x: Any, training: Any) -> Any:
     variables = [v for v in candidates if id(v) in seen["reads"]]
 
     def impl(weights, x):
-        scope = state.StateScope({id(v): (v, w) for v, w in zip(variables, weights)}, strict=True, tracing=True)
-        with dispatch.recorders_paused(), state.state_scope(scope):
-            out = layer(Tensor._wrap(x), **kwargs)
-        return jax.tree_util.tree_map(lambda t: t._read(), out, is_leaf=lambda t: isinstance(t, TensorLike))
+        return _arrays(_pure_call(layer, variables, weights, x, kwargs)[1])
 
     impl.__name__ = f"{layer.name}.call"
     return dispatch.Op(f"LayerCall:{type(layer).__name__}", impl, ("weights", "x"), ("weights",), (), jit=True), variables
+
+
+def _pure_call(layer: Any, variables: list, weights: list, x: Any, kwargs: dict) -> tuple:
+    """(the state scope, the outputs) of ``layer(x)`` with ``variables`` bound to
+    ``weights``: a call traced on its own, recorded by no tape."""
+    scope = state.StateScope({id(v): (v, w) for v, w in zip(variables, weights)}, strict=True, tracing=True)
+    with dispatch.recorders_paused(), state.state_scope(scope):
+        out = layer(Tensor._wrap(x), **kwargs)
+    return scope, out
+
+
+def _arrays(out: Any) -> Any:
+    return jax.tree_util.tree_map(lambda t: t._read(), out, is_leaf=lambda t: isinstance(t, TensorLike))
