@@ -144,10 +144,18 @@ def compiled_input(value: np.ndarray) -> tuple[np.ndarray, np.dtype]:
     narrows them itself on the way in, as :func:`host_array` would, without a copy
     on the host first."""
     dt = value.dtype
-    if dt.itemsize == 8 and dt.kind in "iuf" and not dtypes.x64_enabled():
-        return value, np.dtype(dtypes.canonical(dt).as_numpy_dtype)
+    key = (dt, dtypes.x64_enabled())
+    narrowed = _NARROWED.get(key)
+    if narrowed is None:
+        narrowed = _NARROWED[key] = (np.dtype(dtypes.canonical(dt).as_numpy_dtype)
+                                     if dt.itemsize == 8 and dt.kind in "iuf" and not key[1] else False)
+    if narrowed is not False:
+        return value, narrowed
     arr = host_array(value)
     return arr, arr.dtype
+
+
+_NARROWED: dict = {}  # (dtype, x64 on) -> the dtype a compiled call narrows it to, or False
 
 
 def _astype(arr: np.ndarray, target: dtypes.DType) -> np.ndarray:
