@@ -169,3 +169,15 @@ def test_only_outputs_someone_holds_come_out_of_the_gradient_program():
     unheld = tape._records[1].outputs[0]
     assert unheld.pending  # not computed by the fused step; a forward program computes it on demand,
     np.testing.assert_allclose(unheld.numpy(), want_hidden @ k1 + b1, rtol=1e-5)  # from the recorded values
+
+
+def test_a_held_optimizer_slot_value_survives_the_fused_step():
+    model, _ = _model()
+    optimizer = keras.optimizers.Adam(1e-2)
+    _step(model, optimizer, X[0], Y[0])
+    held = [v.value() for v in optimizer.variables[1:]]  # Tensors sharing the slots' buffers
+    before = [t.numpy().copy() for t in held]
+    _step(model, optimizer, X[1], Y[1])  # the fused step reuses only buffers nothing else holds
+    for t, b in zip(held, before):
+        np.testing.assert_array_equal(t.numpy(), b)
+    assert any(not np.array_equal(v.numpy(), b) for v, b in zip(optimizer.variables[1:], before))

@@ -72,20 +72,21 @@ class GradientRun:
             if g is not None:
                 g._filled = value._value
 
-    def fuse(self, gradients: list, cache: dict, key: tuple, step: Callable, args: tuple) -> Any:
+    def fuse(self, gradients: list, cache: dict, key: tuple, step: Callable, args: tuple, donate: tuple = ()) -> Any:
         """``step([values of gradients], *args)`` and this run in one compiled program.
 
         ``gradients`` are this run's PendingGradients in the order ``step`` wants them;
-        ``cache``/``key`` (the caller's own) hold the compiled program. Returns
-        ``step``'s result, or None when this program cannot be fused (the caller then
-        reads the gradients, which runs it the ordinary way)."""
+        ``cache``/``key`` (the caller's own) hold the compiled program; ``donate`` names
+        the ``args`` whose buffers the caller owns alone and replaces with the result.
+        Returns ``step``'s result, or None when this program cannot be fused (the
+        caller then reads the gradients, which runs it the ordinary way)."""
         picks = tuple(g._index for g in gradients)
-        full_key = (self.key, key, picks)
+        full_key = (self.key, key, picks, donate)
         fn = cache.get(full_key)
         if fn is False:
             return None
         if fn is None:
-            fn = cache[full_key] = jax.jit(_fused(self, picks, step))
+            fn = cache[full_key] = jax.jit(_fused(self, picks, step), donate_argnums=tuple(3 + i for i in donate))
             count_compile()
         consts = [jnp.asarray(c) if isinstance(c, (bool, int, float, complex)) else c for c in self.program.constants]
         try:

@@ -174,8 +174,9 @@ class ApplyMixin:
         indices = [self._trainable_variables_indices[id(v)] for v in variables]
         use_wd = tuple(self.weight_decay is not None and self._use_weight_decay(v) for v in variables)
 
+        run = None if state.tracing() else pending.common_run([g for g, _ in kept])
         params = [v._read() for v in variables]
-        slots = self._state_for(indices)
+        slots = self._state_for(indices, donate=run is not None)
         step = self._iterations._read()
         averages = [self._averages[i]._read() for i in indices] if self.use_ema else []
         accumulators = [self._accumulators[i]._read() for i in indices] if self.gradient_accumulation_steps else []
@@ -183,13 +184,13 @@ class ApplyMixin:
         traced = state.tracing() or any(isinstance(x, jax.core.Tracer) for x in (*params, step))
         pure_step = functools.partial(self._pure_step, use_wd)
         result = None
-        run = None if traced else pending.common_run([g for g, _ in kept])
-        if run is not None:
-            # Backward and update in one compiled program (see xlaflow.autodiff.pending).
+        if run is not None and not traced:
+            # Backward and update in one compiled program (see xlaflow.autodiff.pending);
+            # the optimizer's slots are replaced by the result, so their buffers are reused.
             for g, v in kept:
                 _check_shape(g._aval().shape, v, owner)
             result = run.fuse([g for g, _ in kept], self._jit_cache, (tuple(indices), use_wd), pure_step,
-                              (params, slots, lr_in, step, averages, accumulators))
+                              (params, slots, lr_in, step, averages, accumulators), donate=(1,))
         if result is None:
             arrays = [self._grad_array(g, v, owner) for g, v in kept]
             if traced or any(isinstance(a, jax.core.Tracer) for a in arrays):

@@ -35,6 +35,7 @@ import numpy as np
 import optax
 
 from xlaflow._core import config as _config
+from xlaflow.engine.program import owned
 from xlaflow.ops.tensor import TensorLike, is_traced
 from xlaflow.ops.variable import Variable
 from xlaflow.optimizers import schedules as _schedules
@@ -281,16 +282,19 @@ class Optimizer(ApplyMixin):
             self._build_variables.append(var)
         return var
 
-    def _state_for(self, indices: list[int]) -> dict:
-        """The transform state's fields for the variables ``indices`` (values read now)."""
+    def _state_for(self, indices: list[int], donate: bool = False) -> dict:
+        """The transform state's fields for the variables ``indices`` (values read now);
+        with ``donate``, buffers a compiled call may consume (copies where anything
+        besides the slot variable holds one; eager use only)."""
+        read = (lambda var: owned(var._storage)) if donate else (lambda var: var._read())
         values: dict[str, Any] = {}
         for f, kind in self._field_kinds.items():
             if kind == "none":
                 values[f] = None
             elif kind == "scalar":
-                values[f] = self._slot_vars[(f, None)]._read()
+                values[f] = read(self._slot_vars[(f, None)])
             else:
-                values[f] = [self._slot_vars[(f, i)]._read() for i in indices]
+                values[f] = [read(self._slot_vars[(f, i)]) for i in indices]
         return values
 
     def _write_state(self, indices: list[int], state: Any) -> None:
