@@ -14,8 +14,13 @@ import numpy as np
 _PY_SCALARS = (bool, int, float, complex)
 
 
+_PLAIN = (bool, int, float, str, type(None))
+
+
 def freeze(value: Any) -> Any:
     """A hashable stand-in for a static value (identity for unhashable objects)."""
+    if type(value) is dict and all(type(v) in _PLAIN for v in value.values()):  # flags: the common case
+        return ("dict", tuple(sorted(value.items())))
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, tuple(freeze(v) for v in value))
     if isinstance(value, dict):
@@ -33,6 +38,8 @@ def aval_key(value: Any) -> Any:
     """(shape, dtype, weak_type) of an array; the type alone for a Python scalar."""
     if isinstance(value, _PY_SCALARS):
         return ("py", type(value).__name__)
+    if type(value) is np.ndarray:  # host data: never weakly typed
+        return (value.shape, value.dtype, False)
     aval = getattr(value, "aval", None)  # a jax.Array's own (shape, dtype, weak type): the fast path
     if aval is not None and not callable(aval):
         return aval
