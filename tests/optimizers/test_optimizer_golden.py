@@ -80,3 +80,17 @@ def test_schedule_matches_keras(name):
     np.testing.assert_allclose(values, case["values"], rtol=RTOL, atol=1e-7)
     steps = tf.constant(np.array(GOLDEN["schedule_steps"], np.int32))
     np.testing.assert_allclose(np.asarray(schedule(steps)), case["values"], rtol=RTOL, atol=1e-7)
+
+
+def test_sqrt_nonneg_is_sqrt_bit_for_bit():
+    """Adam's ``sqrt(max(v, 0))`` (a faster program on XLA:CPU) gives exactly ``sqrt(v)`` for every v >= 0."""
+    import jax.numpy as jnp
+
+    from xlaflow.optimizers.transforms import sqrt_nonneg
+
+    v = np.concatenate([np.array([0.0, -0.0, 1e-45, 1e-38, np.inf, np.nan], np.float32),
+                        np.random.default_rng(0).random(1000, dtype=np.float32) * 10.0 ** np.arange(-20, 5, 0.025)[:1000]])
+    v = v.astype(np.float32)
+    got, want = np.asarray(sqrt_nonneg(jnp.asarray(v))), np.asarray(jnp.sqrt(jnp.asarray(v)))
+    np.testing.assert_array_equal(got, want)  # equal values (-0.0 may come out as 0.0, which compares equal)
+    assert np.isnan(got[5]) and np.isinf(got[4])

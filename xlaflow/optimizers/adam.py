@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import optax
 
 from xlaflow.optimizers.base import Optimizer, common_args
-from xlaflow.optimizers.transforms import keras_transform, local_step, per_param
+from xlaflow.optimizers.transforms import keras_transform, local_step, per_param, sqrt_nonneg
 
 
 class AdamState(NamedTuple):
@@ -50,7 +50,7 @@ def keras_adam(beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7
             v = v + (jnp.square(g) - v) * jnp.asarray(1 - beta_2, dt)
             if amsgrad:
                 v_hat = jnp.maximum(v_hat, v)
-            denom = jnp.sqrt(v_hat if amsgrad else v) + jnp.asarray(epsilon, dt)
+            denom = sqrt_nonneg(v_hat if amsgrad else v) + jnp.asarray(epsilon, dt)
             return -((m * alpha) / denom), m, v, v_hat
 
         out = per_param(one, grads, state.momentum, state.velocity, hats)

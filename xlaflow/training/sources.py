@@ -1,9 +1,10 @@
 """Where the batches of an epoch come from, in the form the step programs take.
 
-* :class:`ArraySource` — in-memory arrays. For several passes they are moved to the
-  device once and stay there for the whole ``fit`` (each epoch only sends the
-  shuffled row indices); for a single pass they are streamed, each dispatch's rows
-  gathered on the host. An epoch is cut into dispatches of ``k`` steps each
+* :class:`ArraySource` — in-memory arrays. Batches in order are read in place on the
+  CPU backend (:mod:`~xlaflow.training.host_rows`: each dispatch sends only batch
+  numbers). Otherwise, for several passes the arrays are moved to the device once and
+  stay there for the whole ``fit`` (each epoch only sends the shuffled row indices);
+  for a single pass they are streamed, each dispatch's rows gathered on the host. An epoch is cut into dispatches of ``k`` steps each
   (``lax.scan`` inside one program); the last, ragged batch is padded to the full
   batch size with a row mask, so no sample is dropped or counted twice and no new
   batch shape is compiled.
@@ -26,7 +27,7 @@ import jax
 import numpy as np
 
 from xlaflow.data import adapter
-from xlaflow.training import data
+from xlaflow.training import data, host_rows
 
 
 class ArraySource:
@@ -45,16 +46,22 @@ class ArraySource:
         self.n = n
         self.batch_size = batch_size
         self.resident = resident
-        host = {"x": x, "y": y, "sw": sample_weight}
-        self.shared = jax.device_put(host) if resident else None
-        self.host = None if resident else host
+        self.host = {"x": x, "y": y, "sw": sample_weight}
+        self.views = host_rows.views(self.host, batch_size)  # the CPU backend reads the arrays in place
+        self._shared: Any = None
         full = -(-n // batch_size) if n else 0
         self.steps = full if steps is None else min(int(steps), full)
 
+    @property
+    def shared(self) -> Any:
+        """The arrays copied to the device, once (the resident form, for shuffled epochs)."""
+        if self._shared is None:
+            self._shared = jax.device_put(self.host)
+        return self._shared
+
     def first_rows(self) -> tuple:
         """``(x, y)`` of the first row (to build the model from)."""
-        src = self.shared if self.resident else self.host
-        first = jax.tree_util.tree_map(lambda a: a[:1], src)
+        first = jax.tree_util.tree_map(lambda a: a[:1], self.host)
         return first["x"], first["y"]
 
     def _rows(self, idx: np.ndarray, mask: np.ndarray, contiguous: bool) -> dict:
@@ -83,15 +90,21 @@ class ArraySource:
         idx[:used] = order[:used]
         mask = data.row_mask(used, total)
         idx, mask = idx.reshape(steps, bs), mask.reshape(steps, bs)
+        in_place = 0 if shuffle or self.views is None else min(steps, self.n // bs)  # full batches read in place
         start = skip
         while start < steps:
-            k = min(per_dispatch, steps - start)
+            k = min(per_dispatch, (in_place if start < in_place else steps) - start)
             sl = start if k == 1 else slice(start, start + k)
-            chunk_mask = None if mask[sl].all() else mask[sl]  # full batches skip the mask arithmetic
-            if self.resident:
-                yield start, k, {"idx": idx[sl], "mask": chunk_mask}, self.shared, (None if k == 1 else k)
+            multi = None if k == 1 else k
+            if start < in_place:
+                first = np.arange(start, start + k, dtype=np.int32)
+                yield start, k, {"start": first[0] if k == 1 else first, "mask": None}, self.views, multi
             else:
-                yield start, k, self._rows(idx[sl], chunk_mask, not shuffle), None, (None if k == 1 else k)
+                chunk_mask = None if mask[sl].all() else mask[sl]  # full batches skip the mask arithmetic
+                if self.resident:
+                    yield start, k, {"idx": idx[sl], "mask": chunk_mask}, self.shared, multi
+                else:
+                    yield start, k, self._rows(idx[sl], chunk_mask, not shuffle), None, multi
             start += k
 
 

@@ -17,9 +17,11 @@ the RNG key, stateful RNN states) comes out as auxiliary values and is written t
 step's scope afterwards. The same Python runs inline when ``train_on_batch`` is called
 inside an ``xlaflow.function`` and eagerly under ``run_eagerly=True``.
 
-A batch reaches a step in one of two forms: ``{"x", "y", "sw", "mask"}`` (one batch of
-arrays), or ``{"idx", "mask"}`` with the whole dataset ``{"x", "y", "sw"}`` shared by
-all steps — the device-resident path of ``fit``, where a step gathers its rows.
+A batch reaches a step in one of three forms: ``{"x", "y", "sw", "mask"}`` (one batch
+of arrays); ``{"idx", "mask"}`` with the whole dataset ``{"x", "y", "sw"}`` shared by
+all steps — the device-resident path of ``fit``, where a step gathers its rows; or
+``{"start", "mask"}`` with the dataset as :class:`~xlaflow.training.host_rows.HostRows`
+— batches in order, read in place on the CPU backend.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import jax.numpy as jnp
 
 from xlaflow._core import rows, state
 from xlaflow.ops.tensor import Tensor, TensorLike
+from xlaflow.training.host_rows import HostRows
 
 
 def _arr(t: Any) -> Any:
@@ -44,6 +47,11 @@ def _leaves(tree: Any) -> list:
 def unpack(per_step: dict, shared: Any) -> tuple:
     """``(x, y, sample_weight, mask)`` as arrays (pytrees) for one step."""
     mask = _arr(per_step.get("mask"))
+    if "start" in per_step:  # batch number `start` of HostRows read in place
+        start = _arr(per_step["start"])
+        read = lambda r: None if r is None else r.batch(start)  # noqa: E731
+        rows = jax.tree_util.tree_map(read, shared, is_leaf=lambda t: isinstance(t, HostRows))
+        return rows["x"], rows.get("y"), rows.get("sw"), mask
     if "idx" in per_step:
         idx = _arr(per_step["idx"])
         take = lambda a: None if a is None else jnp.take(_arr(a), idx, axis=0)  # noqa: E731

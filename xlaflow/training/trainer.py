@@ -38,6 +38,7 @@ from xlaflow.optimizers import registry as optimizer_registry
 from xlaflow.training import data
 from xlaflow.training.compiled_loss import CompiledLoss, check_labels
 from xlaflow.training.compiled_metrics import CompiledMetrics
+from xlaflow.training.host_rows import HostRows
 from xlaflow.training.fitting import FitMixin
 from xlaflow.training.steps import Steps
 
@@ -200,9 +201,12 @@ class Trainer(FitMixin):
     def _run(self, kind: str, per_step: Any, shared: Any = None, steps: int | None = None, collect: bool = False,
              **statics: Any) -> Any:
         if self._steps is None:
-            source = shared if "idx" in per_step else per_step
+            in_shared = "idx" in per_step or "start" in per_step
+            source = shared if in_shared else per_step
             x, y = source["x"], source.get("y")
-            if steps is not None and "idx" not in per_step:  # stacked for lax.scan: one step's worth
+            if "start" in per_step:  # HostRows: build from the first batch
+                x, y = jax.tree_util.tree_map(lambda r: r.batch(0), (x, y), is_leaf=lambda t: isinstance(t, HostRows))
+            elif steps is not None and not in_shared:  # stacked for lax.scan: one step's worth
                 x, y = jax.tree_util.tree_map(lambda a: a[0], (x, y))
             self._prepare(x, y)
         program = self._programs[kind]
