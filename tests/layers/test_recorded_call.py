@@ -1,4 +1,4 @@
-"""A built-in layer called under a recording tape is one recorded op
+"""A built-in layer called eagerly (with no tape, or under one recording tape) is one op
 (xlaflow/layers/recorded_call.py), with the op-by-op call's values and gradients;
 calls that could behave differently as one op are made the ordinary way."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 import xlaflow as tf
 from xlaflow import keras
@@ -134,3 +135,57 @@ def test_a_call_with_value_checking_ops_keeps_its_eager_checks():
         else:
             raise AssertionError("the out-of-range index was not reported")
     assert not any(rec.op.name.startswith("LayerCall") for rec in tape._records)
+
+
+def _compiled_calls(monkeypatch):
+    """A list that gets the label of every compiled op run from now on."""
+    from xlaflow.ops import dispatch
+
+    labels: list = []
+    real = dispatch.Op.compiled
+
+    def spy(self, statics):
+        labels.append(self.name)
+        return real(self, statics)
+
+    monkeypatch.setattr(dispatch.Op, "compiled", spy)
+    return labels
+
+
+def test_an_eager_call_without_a_tape_is_one_compiled_op(monkeypatch):
+    model = keras.Sequential([layers.Dense(4, activation="relu", input_shape=(5,)), layers.Dense(2, activation="softmax")])
+    model(X)
+    labels = _compiled_calls(monkeypatch)
+    out = model(X)
+    assert labels == ["LayerCall:Sequential"]
+    w1, b1, w2, b2 = [v.numpy() for v in model.weights]
+    np.testing.assert_allclose(out.numpy(), np.asarray(jax.nn.softmax(jax.nn.relu(X @ w1 + b1) @ w2 + b2)), rtol=1e-5)
+    # weights are read at each call: new values take effect without a retrace
+    model.set_weights([w1 * 0.5, b1, w2, b2 + 1.0])
+    np.testing.assert_allclose(model(jnp.asarray(X)).numpy(),
+                               np.asarray(jax.nn.softmax(jax.nn.relu(X @ (w1 * 0.5) + b1) @ w2 + b2 + 1.0)), rtol=1e-5)
+    # a structure change retraces
+    model.add(layers.Dense(1))
+    assert model(X).shape == (6, 1)
+
+
+def test_eager_calls_that_write_state_or_check_input_stay_op_by_op(monkeypatch):
+    dropout = keras.Sequential([layers.Dense(4, input_shape=(5,)), layers.Dropout(0.5)])
+    dropout(X)
+    first, second = dropout(X, training=True).numpy(), dropout(X, training=True).numpy()
+    assert not np.array_equal(first, second)  # a fresh dropout mask each call: the RNG state moved
+    norm = layers.BatchNormalization()
+    norm(X)
+    before = norm.moving_mean.numpy().copy()
+    norm(X, training=True)
+    assert not np.allclose(norm.moving_mean.numpy(), before)
+    regularized = layers.Dense(2, activity_regularizer="l2")
+    regularized(X)
+    assert len(regularized.losses) == 1 and float(regularized.losses[0]) > 0
+    dense = layers.Dense(3, input_shape=(5,))
+    dense(X)
+    with pytest.raises(ValueError, match="5"):
+        dense(np.ones((2, 7), np.float32))  # the ordinary call's input-spec error, not a trace failure
+    labels = _compiled_calls(monkeypatch)
+    dropout(X, training=True)
+    assert "LayerCall:Sequential" not in labels

@@ -29,7 +29,6 @@ from xlaflow._core import dtypes
 from xlaflow._core.tensor_shape import TensorShape
 from xlaflow.layers.input_spec import InputSpec, check_input
 from xlaflow.layers import recorded_call, structure, symbolic_call
-from xlaflow.ops import dispatch
 from xlaflow.ops import convert
 from xlaflow.ops.array_ops import cast
 from xlaflow.ops.tensor import Tensor, TensorLike
@@ -61,10 +60,6 @@ class _CallContext(threading.local):
 
 
 _context = _CallContext()
-
-
-def _tape_recording() -> bool:
-    return bool(dispatch._local.recorders)
 
 
 def _keep_mask(source: Any, target: Any) -> Any:
@@ -312,8 +307,8 @@ class Layer:
         if symbolic_call.call_is_symbolic(inputs, args, kwargs):
             # Functional API: one graph node that runs this layer (see layers/symbolic_call.py)
             return symbolic_call.symbolic_call(self, inputs, args, kwargs)
-        if _tape_recording():
-            # Under a recording GradientTape: one op for the whole call (layers/recorded_call.py)
+        if self.built and not args:
+            # Eagerly, or under one recording GradientTape: one op for the whole call (layers/recorded_call.py)
             training = kwargs.get("training")
             if training is None and _context.training:
                 training = _context.training[-1]

@@ -1,14 +1,15 @@
-"""A built-in layer called while a gradient tape records becomes one recorded op.
+"""A built-in layer called eagerly becomes one compiled op.
 
-Recording a layer op by op costs some Python per op, every step; for the usual
-``with tape: loss = loss_fn(y, model(x))`` loop that is most of the step's time.
-When a layer made only of xlaflow's own layers (``Sequential`` of them included) is
-called eagerly under exactly one recording ``GradientTape``, its call is traced
-once per input signature into a pure function of (the variables it reads, its
-input) and recorded as a single op (see :mod:`xlaflow.ops.dispatch`). The tape
-differentiates it like any other op, and defers it like any other op
-(:mod:`xlaflow.autodiff.lazy`): the values and gradients are those of the op-by-op
-call, only the Python overhead goes.
+Running a layer op by op costs some Python per op, every call; for the usual
+``with tape: loss = loss_fn(y, model(x))`` loop, or an RL agent's ``model(state)``
+per environment step, that is most of the time. When a layer made only of
+xlaflow's own layers (``Sequential`` of them included) is called eagerly — with no
+tape, or under exactly one recording ``GradientTape`` — its call is traced once per
+input signature into a pure function of (the variables it reads, its input) and
+run as a single op (see :mod:`xlaflow.ops.dispatch`). Without a tape that is one
+compiled call; under a tape the op is recorded, differentiated and deferred like any
+other (:mod:`xlaflow.autodiff.lazy`). The values and gradients are those of the
+op-by-op call, only the Python overhead goes.
 
 A call is made the ordinary way instead when it could behave differently as one op:
 it writes a variable (BatchNormalization while training, Dropout's RNG), uses an op
@@ -35,10 +36,12 @@ _UNFIT = "unfit"
 
 
 def record(layer: Any, inputs: Any, args: tuple, kwargs: dict, training: Any) -> Any:
-    """``layer(inputs, **kwargs)`` recorded as one op, or :data:`NotRecorded`."""
+    """``layer(inputs, **kwargs)`` run (or recorded) as one op, or :data:`NotRecorded`."""
     recorders = dispatch._local.recorders
-    if args or not layer.built or len(recorders) != 1 or not hasattr(recorders[0], "defer") or state.current() is not None:
+    if args or not layer.built or state.current() is not None:
         return NotRecorded
+    if (len(recorders) != 1 or not hasattr(recorders[0], "defer")) if recorders else dispatch._local.capture_variables:
+        return NotRecorded  # several recorders, or a TF1 graph being built
     if any(k != "training" for k in kwargs) or not (training is None or isinstance(training, bool)):
         return NotRecorded
     x = _input(layer, inputs)
@@ -55,6 +58,9 @@ def record(layer: Any, inputs: Any, args: tuple, kwargs: dict, training: Any) ->
     if entry is _UNFIT:
         return NotRecorded
     op, variables = entry
+    if not recorders:  # eager, no tape: one compiled call
+        return dispatch._wrap(op.compiled({})(weights=[v._read() for v in variables],
+                                             x=x._value if isinstance(x, Tensor) else x))
     # Straight to the tape (the arguments need none of dispatch's conversions); an
     # input the tape has not computed yet stays pending.
     arrays = {"weights": [v._read() for v in variables],
@@ -72,8 +78,9 @@ def _input(layer: Any, inputs: Any) -> Any:
     if isinstance(inputs, Tensor):
         ok = inputs.dtype == dtype and getattr(inputs, "_keras_mask", None) is None
         return inputs if ok else None
-    if isinstance(inputs, np.ndarray) and inputs.dtype.kind == "f" and dtype.is_floating:
-        return inputs.astype(dtype.as_numpy_dtype, copy=False)
+    if isinstance(inputs, (np.ndarray, jax.Array)) and np.dtype(inputs.dtype).kind == "f" and dtype.is_floating:
+        return inputs.astype(dtype.as_numpy_dtype, copy=False) if isinstance(inputs, np.ndarray) else \
+            inputs.astype(dtype.as_numpy_dtype)
     return None
 
 
