@@ -39,6 +39,7 @@ def test_gradient_fills_the_forward_values_in_the_same_program():
         assert loss.pending and grad.pending  # nothing has run yet (see autodiff/pending.py)
         float(loss)
         assert not grad.pending  # the gradient program computed the loss too: no forward program
+        assert all(o.pending for rec in tape._records[:-1] for o in rec.outputs)  # intermediates nobody holds
         w.assign_sub(0.1 * grad)
     assert compile_count() - before == 1
 

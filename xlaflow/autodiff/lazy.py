@@ -39,7 +39,7 @@ class LazyTensor(Tensor):
     @property
     def _value(self) -> Any:  # type: ignore[override]
         if self._filled is None:
-            self._tape._force()
+            self._tape._force(self)
         return self._filled
 
     def _read(self) -> Any:

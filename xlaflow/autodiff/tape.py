@@ -214,14 +214,17 @@ class GradientTape:
         dispatch run it now (see :mod:`xlaflow.autodiff.lazy`)."""
         return lazy.defer(self, op, flat_inputs, arrays, statics)
 
-    def _force(self) -> None:
-        """Computes every pending lazy output: by a pending gradient run that computes
-        them anyway, else in one compiled forward program."""
+    def _force(self, needed: Any = None) -> None:
+        """Computes pending lazy outputs: the latest pending gradient run first (it
+        computes the held ones anyway); if ``needed`` is still pending after it (or no
+        ``needed`` is named), every pending output in one compiled forward program."""
         for run in reversed(self._runs):
             if not run.done:
                 run.execute()
                 break
         self._runs = [r for r in self._runs if not r.done]
+        if needed is not None and not needed.pending:
+            return  # the outputs only this tape holds wait until something reads them
         lazy.force(self)
 
     # -- differentiation -------------------------------------------------------------
