@@ -161,3 +161,24 @@ def test_predict_without_compile_and_errors():
         model.fit(x, np.zeros((10, 3)), validation_split=1.5, verbose=0)
     with pytest.raises(ValueError, match="same number of samples"):
         model.fit(x, np.zeros((9, 3)), verbose=0)
+
+
+def test_auto_steps_per_execution_trains_convolutions_one_step_per_dispatch_on_cpu():
+    """XLA:CPU runs convolution gradients inside a scan loop several times slower, so
+    a CNN's train step is dispatched alone on CPU; evaluation keeps the loop."""
+    import jax
+
+    cnn = keras.Sequential([keras.layers.Conv2D(4, 3, input_shape=(6, 6, 1)), keras.layers.Flatten(),
+                            keras.layers.Dense(2)])
+    cnn.compile(optimizer="sgd", loss="mse")
+    dense = mlp()
+    cpu = jax.default_backend() == "cpu"
+    assert cnn._per_dispatch(None, 100, "train") == (1 if cpu else 32)
+    assert cnn._per_dispatch(None, 100, "test") == 32
+    assert dense._per_dispatch(None, 100, "train") == 32
+    cnn.compile(optimizer="sgd", loss="mse", steps_per_execution=8)
+    assert cnn._per_dispatch(None, 100, "train") == 8  # the user's choice wins
+    x = np.random.default_rng(0).random((70, 6, 6, 1), dtype=np.float32)
+    cnn.compile(optimizer="sgd", loss="mse")
+    hist = cnn.fit(x, np.zeros((70, 2), np.float32), batch_size=16, epochs=2, shuffle=False, verbose=0)
+    assert len(hist.history["loss"]) == 2 and all(math.isfinite(v) for v in hist.history["loss"])
