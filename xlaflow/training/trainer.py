@@ -189,7 +189,8 @@ class Trainer(FitMixin):
         self._steps = Steps(self, trainable, self.compiled_loss, self.compiled_metrics, self._loss_tracker,
                             self._output_loss_trackers)
         metric_vars = [v for m in self.metrics for v in m.variables]
-        optimizer_vars = list(self.optimizer.variables) if trainable else []
+        lr_var = getattr(self.optimizer, "_lr_var", None)  # read by the step, written only between steps
+        optimizer_vars = [v for v in self.optimizer.variables if v is not lr_var] if trainable else []
         weights = self.weights
         self._programs = {
             "train": StatefulProgram(self._steps.train, variables=weights, written=trainable + optimizer_vars + metric_vars,
