@@ -40,7 +40,8 @@ def record(layer: Any, inputs: Any, args: tuple, kwargs: dict, training: Any) ->
     recorders = dispatch._local.recorders
     if args or not layer.built or state.current() is not None:
         return NotRecorded
-    if (len(recorders) != 1 or not hasattr(recorders[0], "defer")) if recorders else dispatch._local.capture_variables:
+    tape = recorders[0] if len(recorders) == 1 and hasattr(recorders[0], "defer") else None
+    if (recorders and tape is None) or (not recorders and dispatch._local.capture_variables):
         return NotRecorded  # several recorders, or a TF1 graph being built
     if any(k != "training" for k in kwargs) or not (training is None or isinstance(training, bool)):
         return NotRecorded
@@ -58,18 +59,16 @@ def record(layer: Any, inputs: Any, args: tuple, kwargs: dict, training: Any) ->
     if entry is _UNFIT:
         return NotRecorded
     op, variables = entry
-    if not recorders:  # eager, no tape: one compiled call
-        return dispatch._wrap(op.compiled({})(weights=[v._read() for v in variables],
-                                             x=x._value if isinstance(x, Tensor) else x))
-    # Straight to the tape (the arguments need none of dispatch's conversions); an
-    # input the tape has not computed yet stays pending.
-    arrays = {"weights": [v._read() for v in variables],
-              "x": x if dispatch._is_deferred(x) else x._read() if isinstance(x, Tensor) else x}
-    out = dispatch._local.recorders[0].defer(op, [*variables, x], arrays, {})
-    if out is None:  # nothing in it is watched: one compiled call
-        arrays["x"] = x._value if isinstance(x, Tensor) else x
-        out = dispatch._wrap(op.compiled({})(**arrays))
-    return out
+    weights = [v._read() for v in variables]
+    if tape is not None:
+        # Straight to the tape (the arguments need none of dispatch's conversions); an
+        # input the tape has not computed yet stays pending.
+        pending = x if dispatch._is_deferred(x) else x._read() if isinstance(x, Tensor) else x
+        out = tape.defer(op, [*variables, x], {"weights": weights, "x": pending}, {})
+        if out is not None:
+            return out
+    # No tape, or nothing in the call is watched: one compiled call
+    return dispatch._wrap(op.compiled({})(weights=weights, x=x._value if isinstance(x, Tensor) else x))
 
 
 def _input(layer: Any, inputs: Any) -> Any:
@@ -78,9 +77,10 @@ def _input(layer: Any, inputs: Any) -> Any:
     if isinstance(inputs, Tensor):
         ok = inputs.dtype == dtype and getattr(inputs, "_keras_mask", None) is None
         return inputs if ok else None
-    if isinstance(inputs, (np.ndarray, jax.Array)) and np.dtype(inputs.dtype).kind == "f" and dtype.is_floating:
-        return inputs.astype(dtype.as_numpy_dtype, copy=False) if isinstance(inputs, np.ndarray) else \
-            inputs.astype(dtype.as_numpy_dtype)
+    if isinstance(inputs, np.ndarray) and inputs.dtype.kind == "f" and dtype.is_floating:
+        return inputs.astype(dtype.as_numpy_dtype, copy=False)
+    if isinstance(inputs, jax.Array) and jax.numpy.issubdtype(inputs.dtype, jax.numpy.floating) and dtype.is_floating:
+        return inputs.astype(dtype.as_numpy_dtype)
     return None
 
 

@@ -4,8 +4,8 @@
   CPU backend (:mod:`~xlaflow.training.host_rows`: each dispatch sends only batch
   numbers). Otherwise, for several passes the arrays are moved to the device once and
   stay there for the whole ``fit`` (each epoch only sends the shuffled row indices);
-  for a single pass they are streamed, each dispatch's rows gathered on the host. An epoch is cut into dispatches of ``k`` steps each
-  (``lax.scan`` inside one program); the last, ragged batch is padded to the full
+  for a single pass they are streamed, each dispatch's rows gathered on the host. An
+  epoch is cut into dispatches of ``k`` steps each (``lax.scan`` inside one program); the last, ragged batch is padded to the full
   batch size with a row mask, so no sample is dropped or counted twice and no new
   batch shape is compiled.
 * :class:`IteratorSource` — a Dataset, a generator or any iterable of batches. Each
