@@ -20,7 +20,7 @@ import numpy as np
 import optax
 
 import xlaflow as tf
-from xlaflow.engine.cache import compile_count
+from xlaflow.engine import compile_count
 
 STEPS = 400
 WARMUP = 30

@@ -34,7 +34,7 @@ import numpy as np
 import optax
 
 from xlaflow import keras
-from xlaflow.engine.cache import compile_count
+from xlaflow.engine import compile_count
 
 QUICK = bool(os.environ.get("QUICK"))
 N = 6_000 if QUICK else 60_000

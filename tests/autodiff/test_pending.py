@@ -11,7 +11,7 @@ import pytest
 import xlaflow as tf
 from xlaflow import keras
 from xlaflow.autodiff.pending import PendingGradient
-from xlaflow.engine.cache import compile_count
+from xlaflow.engine import compile_count
 
 RNG = np.random.default_rng(11)
 X = RNG.normal(size=(3, 8, 5)).astype(np.float32)

@@ -9,7 +9,7 @@ import pytest
 
 import xlaflow as tf
 from xlaflow.autodiff import GradientTape
-from xlaflow.engine.cache import compile_count
+from xlaflow.engine import compile_count
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(4, 3)).astype(np.float32)
@@ -184,15 +184,20 @@ def test_jacobian_and_batch_jacobian():
 def test_a_training_loop_compiles_its_gradient_once():
     w = tf.Variable(W)
     b = tf.Variable(B)
-    before = compile_count()
-    for step in range(20):
+
+    def step() -> None:
         x = RNG.normal(size=(4, 3)).astype(np.float32)
         with GradientTape() as tape:
             loss = tf.math.reduce_mean(tf.math.square(tf.matmul(x, w) + b - 1.0))
         gw, gb = tape.gradient(loss, [w, b])
         w.assign_sub(0.01 * gw)
         b.assign_sub(0.01 * gb)
-    assert compile_count() - before == 1
+
+    step()  # compiles the gradient program (and the eager update's kernels)
+    before = compile_count()  # real XLA compiles, eager kernels included
+    for _ in range(19):
+        step()
+    assert compile_count() == before
 
 
 def test_variable_read_twice_sums_both_reads():
@@ -213,9 +218,10 @@ def test_output_gradients_align_when_a_target_is_not_recorded():
 
 def test_ops_that_need_concrete_masks_still_differentiate():
     w = tf.Variable(np.arange(6, dtype=np.float32))
-    before = compile_count()
+    counts = []
     for mask in ([True, False, True, True, False, False], [True, False, True, True, False, False], [False, True, False, False, False, True]):
         with GradientTape() as tape:
             y = tf.math.reduce_sum(tf.boolean_mask(w, np.array(mask)) ** 2)
         np.testing.assert_allclose(tape.gradient(y, w).numpy(), np.where(mask, 2 * np.arange(6), 0))
-    assert compile_count() - before <= 3  # the failed dynamic attempt, then one per mask
+        counts.append(compile_count())
+    assert counts[1] == counts[0]  # the same mask again: its program (values compiled in) is reused

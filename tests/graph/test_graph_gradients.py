@@ -112,9 +112,9 @@ def test_random_ops_in_a_graph_draw_per_run():
         a = sess.run(noisy, {x: [0.0, 0.0]})
         b = sess.run(noisy, {x: [0.0, 0.0]})
         assert not np.array_equal(a, b)
-        assert sess.compile_count() == 2  # the hidden random-key Variable, found once
+        assert sess.compile_count() == 1  # the hidden random-key Variable is captured by the one trace
         sess.run(noisy, {x: [0.0, 0.0]})
-        assert sess.compile_count() == 2
+        assert sess.compile_count() == 1
 
 
 def test_variable_assign_methods_with_symbolic_values_build_nodes():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import xlaflow as tf
-from xlaflow.engine.cache import compile_count
+from xlaflow.engine import compile_count
 from xlaflow.keras import optimizers
 from xlaflow.keras.optimizers import schedules
 

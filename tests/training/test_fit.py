@@ -14,7 +14,7 @@ import pytest
 
 import xlaflow as tf
 from xlaflow import keras
-from xlaflow.engine.cache import compile_count
+from xlaflow.engine import compile_count
 from tests.training.test_train_on_batch import data, mlp
 
 

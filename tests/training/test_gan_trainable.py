@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from xlaflow import keras
-from xlaflow.engine.cache import compile_count
+from xlaflow.engine import compile_count
 
 
 def test_gan_trainable_semantics():

@@ -14,7 +14,7 @@ import pytest
 
 import xlaflow as tf
 from xlaflow import keras
-from xlaflow.engine.cache import compile_count
+from xlaflow.engine import compile_count
 
 
 def mlp(d=12, k=5, lr=0.01, metrics=("accuracy",)):

@@ -23,7 +23,7 @@ import jax.numpy as jnp
 
 from xlaflow.autodiff import program as prog
 from xlaflow.autodiff.lazy import LazyTensor
-from xlaflow.engine.cache import count_compile
+from xlaflow.engine import compiler
 
 
 class PendingGradient(LazyTensor):
@@ -86,8 +86,7 @@ class GradientRun:
         if fn is False:
             return None
         if fn is None:
-            fn = cache[full_key] = jax.jit(_fused(self, picks, step), donate_argnums=tuple(3 + i for i in donate))
-            count_compile()
+            fn = cache[full_key] = compiler.jit(_fused(self, picks, step), donate_argnums=tuple(3 + i for i in donate))
         consts = [jnp.asarray(c) if isinstance(c, (bool, int, float, complex)) else c for c in self.program.constants]
         try:
             grads, extras, result = fn(self.slots, consts, self.cotangents, *args)

@@ -20,6 +20,7 @@ import jax
 import numpy as np
 
 from xlaflow._core.keys import aval_key, freeze
+from xlaflow.engine import compiler
 
 # An input's origin: ("op", record_index, output_index) | ("src", slot) | ("const", k)
 Origin = tuple
@@ -128,13 +129,13 @@ def vjp_fn(program: Program, extras: Sequence[Origin] = ()) -> Callable:
         _, pullback = jax.vjp(lambda s: replay(s, constants), list(sources))
         return pullback(list(cotangents))[0]
 
-    return jax.jit(grads)
+    return compiler.jit(grads)
 
 
 def forward_fn(program: Program) -> Callable:
     """``outputs(constants) -> targets`` of a program without sources, jitted."""
     replay = program.replay_fn()
-    return jax.jit(lambda constants: replay([], constants))
+    return compiler.jit(lambda constants: replay([], constants))
 
 
 def jacobian_fn(program: Program) -> Callable:
@@ -144,4 +145,4 @@ def jacobian_fn(program: Program) -> Callable:
     def jac(sources, constants):
         return jax.jacrev(lambda s: replay(s, constants)[0])(list(sources))
 
-    return jax.jit(jac)
+    return compiler.jit(jac)

@@ -22,6 +22,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from xlaflow.engine import compiler
 from xlaflow.data import structure
 from xlaflow.data.batching import _BatchIterator
 from xlaflow.data.dataset import StageIterator
@@ -33,7 +34,7 @@ MAX_BATCHES = 64
 @functools.lru_cache(maxsize=64)
 def _splitter(k: int, m: int) -> Any:
     """A compiled function cutting arrays of ``k * m`` rows into ``m`` batches."""
-    return jax.jit(lambda arrays: [[a[i * k:(i + 1) * k] for a in arrays] for i in range(m)])
+    return compiler.jit(lambda arrays: [[a[i * k:(i + 1) * k] for a in arrays] for i in range(m)])
 
 
 class DeviceBatchIterator(_BatchIterator):

@@ -74,9 +74,7 @@ class _Body:
         self.out_tree: Any = None
 
     def __call__(self, var_values: list, arrays: list) -> tuple[list, list]:
-        parent = state.current()
-        bound = dict(parent.values) if parent is not None else {}
-        child = state.StateScope(bound, strict=parent.strict if parent is not None else False, tracing=True)
+        child = state.StateScope(parent=state.current(), tracing=True)
         for v, value in zip(self.written, var_values):
             child.bind(v, value)
         with state.state_scope(child), dispatch.recorders_paused():
@@ -84,7 +82,7 @@ class _Body:
         for var, _ in child.written():
             self.writes[id(var)] = var
         leaves, self.out_tree = _arrays(result, f"{getattr(self.fn, '__name__', 'fn')}: the result")
-        return leaves, [child.values[id(v)][1] if id(v) in child.values else v._storage for v in self.written]
+        return leaves, [child.read(v) for v in self.written]
 
 
 def _find_writes(fns: list[Callable], arrays: list, tree: Any) -> list:

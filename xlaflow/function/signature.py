@@ -21,7 +21,7 @@ from xlaflow.ops import convert
 from xlaflow.ops.tensor import Tensor, TensorLike
 from xlaflow.ops.variable import Variable
 
-_ARRAYS = (Tensor, np.ndarray, jax.Array)
+ARRAYS = _ARRAYS = (Tensor, np.ndarray, jax.Array)
 
 
 _FAST_LEAVES = {Tensor, np.ndarray, type(jax.numpy.zeros(()))}

@@ -1,15 +1,12 @@
 """The interpreter: the one place that evaluates graph nodes.
 
 A :class:`Plan` turns a set of fetches (symbolic tensors, operations, Variables) and
-the fed tensors into one pure JAX function
-
-    (written variable values, read variable values, fed values)
-        -> (fetched values, new written variable values)
-
-compiled by ``jax.jit`` with the written variables' buffers donated, and runs it.
-Sessions cache plans by (fetch structure, fed tensors, fed shapes); a plan compiles
-again only if its trace meets a Variable it did not bind (one code path may read a
-hidden Variable such as the random-key Variable), never per run.
+the fed tensors into Python that evaluates the needed nodes, and hands it to the
+engine (:class:`xlaflow.engine.program.Program`), which traces it once per fed
+shapes, captures the Variables it reads and writes, compiles it with the written
+variables' buffers donated, and runs it. Sessions cache plans by (fetch structure,
+fed tensors) in a bounded cache; new fed shapes compile a new program of the same
+plan (and, past a few, the engine's retrace warning names the placeholder).
 
 Evaluation order and Variable reads: the needed nodes run in depth-first post-order
 from the fetches (control inputs first, then data inputs, each node once). A node
@@ -26,14 +23,13 @@ is both fetched and differentiated is computed once.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 
 from xlaflow._core import errors, state
-from xlaflow.engine.cache import count_compile
+from xlaflow.engine.program import Program
 from xlaflow.graph.node import CALL, COND, GRADIENTS, INIT, NOOP, PLACEHOLDER, UPDATE, Operation, SymbolicTensor, _is_input_leaf
 from xlaflow.ops import dispatch
 from xlaflow.ops.convert import CONST_LIMIT
@@ -92,10 +88,6 @@ def _small_constants(values: Any) -> bool:
             return False
         seen = True
     return seen
-
-
-class _Retrace(Exception):
-    """A trace wrote a Variable the plan did not bind for writing."""
 
 
 class Evaluator:
@@ -168,7 +160,7 @@ class Evaluator:
 
         def branch(nodes: list, outs: list) -> Any:
             def run(_: Any) -> tuple:
-                scope = state.StateScope(outer.values if outer is not None else None, strict=True, tracing=True)
+                scope = state.StateScope(parent=outer, tracing=True)
                 child = Evaluator(parent=self)
                 with state.state_scope(scope):
                     for n in nodes:
@@ -191,7 +183,7 @@ class Evaluator:
         outer = state.current()
 
         def forward(*xvals: Any) -> list:
-            scope = state.StateScope(outer.values if outer is not None else None, strict=True, tracing=True)
+            scope = state.StateScope(parent=outer, tracing=True)
             overrides = {}
             for x, v in zip(xs, xvals):
                 if isinstance(x, SymbolicTensor):
@@ -229,9 +221,12 @@ def evaluate(fetches: list, feeds: dict) -> list:
 
 
 class Plan:
-    """One compiled run: fetch leaves + fed tensors -> a jitted pure function."""
+    """One kind of run: fetch leaves + fed tensors, compiled by the engine per fed shapes.
 
-    def __init__(self, leaves: list, fed: list):
+    ``family`` groups the plans that differ only in fed shapes, for the engine's
+    retrace warning."""
+
+    def __init__(self, leaves: list, fed: list, family: Any = None):
         self.leaves = leaves
         self.fed = fed
         fed_ids = {id(t): i for i, t in enumerate(fed)}
@@ -248,48 +243,23 @@ class Plan:
                 )
         self.inits = [n for n in self.order if n.kind == INIT]
         self.body = [n for n in self.order if n.kind != INIT]
-        written: dict = {}
-        used: dict = {}
-        for node in self.body:
-            if node.kind == UPDATE:
-                for v in node.targets:
-                    written[id(v)] = v
-            for v in node_variables(node):
-                used[id(v)] = v
-        for x in leaves:
-            if is_variable(x):
-                used[id(x)] = x
-        self.written = list(written.values())
-        self.read_only = [v for k, v in used.items() if k not in written]
         self.out_index = [i for i, x in enumerate(leaves) if not isinstance(x, Operation)]
         self.trivial = not self.body and not self.out_index
-        self.compiles = 0
-        self.jitted: Any = None
-        if not self.trivial:
-            self._build()
+        self.program = Program("Session.run", family=family)
 
-    def _build(self) -> None:
-        self.jitted = jax.jit(self._pure, donate_argnums=(0,))
-        self.compiles += 1
-        count_compile()
-
-    def _pure(self, written_vals: list, read_vals: list, feed_vals: list) -> tuple:
-        scope = state.StateScope(strict=True, tracing=True)
-        for v, val in zip(self.written, written_vals):
-            scope.bind(v, val)
-        for v, val in zip(self.read_only, read_vals):
-            scope.bind(v, val)
-        ev = Evaluator(feeds={id(t): v for t, v in zip(self.fed, feed_vals)})
-        with state.state_scope(scope), dispatch.variables_captured(False), dispatch.recorders_paused():
+    def _build(self, feeds: list) -> tuple[list, None]:
+        ev = Evaluator(feeds={id(t): v._value for t, v in zip(self.fed, feeds)})
+        with dispatch.variables_captured(False), dispatch.recorders_paused():
             for node in self.body:
                 ev.run(node)
-            outs = [ev.value(self.leaves[i]) for i in self.out_index]
-        known = {id(v) for v in self.written}
-        extra = [var for var, _ in scope.written() if id(var) not in known]
-        if extra:
-            self._extra = extra
-            raise _Retrace()
-        return outs, [scope.values[id(v)][1] for v in self.written]
+            return [ev.value(self.leaves[i]) for i in self.out_index], None
+
+    def _describe(self, feed_vals: list) -> dict:
+        return {t.name: ("feed", [f"shape={tuple(v.shape)}"]) for t, v in zip(self.fed, feed_vals)}
+
+    @property
+    def compiles(self) -> int:
+        return self.program.traces
 
     def run(self, feed_vals: list) -> list:
         """Runs the plan; returns the fetched values (None for operations) as arrays."""
@@ -299,31 +269,8 @@ class Plan:
         results: list = [None] * len(self.leaves)
         if self.trivial:
             return results
-        for _ in range(100):
-            written_vals = []
-            for v in self.written:
-                arr = v._storage
-                # donate a buffer only if nothing else holds it (see xlaflow.function)
-                written_vals.append(arr if sys.getrefcount(arr) <= 3 else jnp.copy(arr))
-                del arr
-            try:
-                outs, new = self.jitted(written_vals, [v._storage for v in self.read_only], feed_vals)
-            except state.MissingVariable as e:
-                # a Variable read inside a node's function but not declared (the random-key
-                # Variable, a layer's weights): bound as written, since hidden state usually is
-                self.written.append(e.var)
-                self._build()
-                continue
-            except _Retrace:
-                ids = {id(v) for v in self._extra}
-                self.read_only = [v for v in self.read_only if id(v) not in ids]
-                self.written += self._extra
-                self._build()
-                continue
-            for v, val in zip(self.written, new):
-                v._storage = val
-            for i, val in zip(self.out_index, outs):
-                results[i] = val
-            return results
-        raise errors.InternalError("graph interpreter: the set of variables a run uses did not settle after 100 traces")
+        outs, _ = self.program.run(None, feed_vals, self._build, describe=lambda: self._describe(feed_vals))
+        for i, val in zip(self.out_index, outs):
+            results[i] = val
+        return results
 

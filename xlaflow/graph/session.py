@@ -28,6 +28,8 @@ from xlaflow.graph.interpreter import Plan, is_variable
 from xlaflow.graph.node import Operation, SymbolicTensor
 from xlaflow.ops.tensor import Tensor, TensorLike
 
+MAX_PLANS = 256  # compiled plans kept per graph (least recently made dropped first)
+
 
 class _Local(threading.local):
     def __init__(self) -> None:
@@ -142,7 +144,10 @@ class Session:
         key = (fkey, tuple(feed_key))
         entry = self.graph.plans.get(key)
         if entry is None:
-            entry = self.graph.plans[key] = self._plan(leaves, feed_dict, feed_vals)
+            family = ("session", id(self.graph), fkey, tuple(k for k, _ in feed_key))
+            entry = self.graph.plans[key] = self._plan(leaves, feed_dict, feed_vals, family)
+            if len(self.graph.plans) > MAX_PLANS:
+                self.graph.plans.pop(next(iter(self.graph.plans)))
         plan, out_leaves = entry
         values = plan.run(feed_vals)
         out = [None if v is None else _to_numpy(v) for v in values]
@@ -168,7 +173,7 @@ class Session:
             self._feed_info[id(k)] = info
         return info
 
-    def _plan(self, leaves: Any, feed_dict: Any, feed_vals: list) -> tuple:
+    def _plan(self, leaves: Any, feed_dict: Any, feed_vals: list, family: Any) -> tuple:
         resolved = []
         for x in leaves:
             if isinstance(x, str):
@@ -200,7 +205,7 @@ class Session:
                     f"'{_shape_text(tensor)}'."
                 )
             fed.append(tensor)
-        return Plan(resolved, fed), resolved
+        return Plan(resolved, fed, family), resolved
 
     def make_callable(self, fetches: Any, feed_list: Any = None, accept_options: bool = False) -> Any:
         """A function ``f(*feed_values)`` running ``fetches`` with ``feed_list`` fed in order."""

@@ -132,7 +132,7 @@ def _trace(layer: Any, x: Any, training: Any) -> Any:
 def _pure_call(layer: Any, variables: list, weights: list, x: Any, kwargs: dict) -> tuple:
     """(the state scope, the outputs) of ``layer(x)`` with ``variables`` bound to
     ``weights``: a call traced on its own, recorded by no tape."""
-    scope = state.StateScope({id(v): (v, w) for v, w in zip(variables, weights)}, strict=True, tracing=True)
+    scope = state.StateScope({id(v): (v, w) for v, w in zip(variables, weights)}, closed=True, tracing=True)
     with dispatch.recorders_paused(), state.state_scope(scope):
         out = layer(Tensor._wrap(x), **kwargs)
     return scope, out

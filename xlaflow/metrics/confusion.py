@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from xlaflow.engine import compiler
 from xlaflow.losses.base import EPSILON, squeeze_or_expand_to_same_rank
 from xlaflow.metrics.base import Metric, divide_no_nan, read, values_of, wrap
 
@@ -66,7 +67,7 @@ def confusion_counts(conds: Sequence[str], y_true: Any, y_pred: Any, thresholds:
                    multi_label=bool(multi_label), evenly=bool(evenly), dtype=str(np.dtype(dtype)), owner=owner)
 
 
-@functools.partial(jax.jit, static_argnames=("conds", "thresholds", "top_k", "class_id", "multi_label", "evenly", "dtype", "owner"))
+@functools.partial(compiler.jit, static_argnames=("conds", "thresholds", "top_k", "class_id", "multi_label", "evenly", "dtype", "owner"))
 def _counts(y_true, y_pred, sample_weight, label_weights, *, conds, thresholds, top_k, class_id, multi_label, evenly, dtype,
             owner) -> dict:
     y_true = y_true.astype(dtype)

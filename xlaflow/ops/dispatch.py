@@ -36,6 +36,7 @@ import jax
 import numpy as np
 
 from xlaflow._core import dtypes, errors, state
+from xlaflow.engine import compiler
 from xlaflow._core.keys import freeze
 from xlaflow.ops import convert
 from xlaflow.ops.tensor import Tensor, TensorLike
@@ -77,7 +78,7 @@ class Op:
             key = freeze(statics)
             fn = self._compiled.get(key)
         if fn is None:
-            fn = self._compiled[key] = jax.jit(functools.partial(self.impl, **statics))
+            fn = self._compiled[key] = compiler.jit(functools.partial(self.impl, **statics))
         return fn
 
     def __repr__(self) -> str:

@@ -25,6 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from xlaflow.engine import compiler
 from xlaflow._core import dtypes, errors
 from xlaflow.ops import rng
 from xlaflow.ops.creation_ops import _shape as static_shape
@@ -57,7 +58,7 @@ def _float_dtype(name: str, dtype: Any) -> np.dtype:
 # Each draw is one compiled call (cached per shape and dtype), so an eager random op
 # costs one dispatch; inside a trace the call is inlined.
 def _static(*names: str):
-    return functools.partial(jax.jit, static_argnames=names)
+    return functools.partial(compiler.jit, static_argnames=names)
 
 
 @_static("shape", "dtype", "truncated")
@@ -104,7 +105,7 @@ def _poisson_core(raw, lam, *, shape, dtype):
     return jax.random.poisson(rng.as_key(raw), lam.astype(jnp.float32), shape, jnp.int32).astype(dtype)
 
 
-@jax.jit
+@compiler.jit
 def _permutation_core(raw, value):
     return jax.random.permutation(rng.as_key(raw), value, axis=0)
 

@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from xlaflow.engine import compiler
 from xlaflow._core import errors
 from xlaflow.ops import rng
 from xlaflow.ops.activation_ops import check_floating
@@ -171,7 +172,7 @@ def _dropout(x, rate, noise_shape, seed, key):
     return _dropout_core(rng.next_key(seed) if key is None else key, x, rate, shape=shape)
 
 
-@functools.partial(jax.jit, static_argnames=("shape",))
+@functools.partial(compiler.jit, static_argnames=("shape",))
 def _dropout_core(raw, x, rate, *, shape):
     """One compiled call: draw the keep mask and scale the kept elements."""
     rate = rate.astype(x.dtype)

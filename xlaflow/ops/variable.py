@@ -80,13 +80,23 @@ class Variable(TensorLike):
         if initial_value is None:
             raise ValueError("Variable: argument `initial_value` must be given. Received: None")
         if callable(initial_value) and not isinstance(initial_value, TensorLike):
-            initial_value = initial_value()
+            with state.init_scope():  # concrete even while a program is traced
+                initial_value = initial_value()
         if getattr(initial_value, "_xf_symbolic", False):
             raise TypeError(
                 "Variable: argument `initial_value` must be a concrete value; a symbolic "
                 "tensor cannot initialise a variable. Received: " + repr(initial_value)
             )
         value = convert.to_array(initial_value, dtype, op="Variable", arg="initial_value")
+        if isinstance(value, jax.core.Tracer):
+            scope = state.current()
+            if scope is not None and scope.tracing:
+                if not scope.may_create():
+                    state.refuse_creation(name or "Variable")
+                value = scope.lift(value)  # concrete, or TracedInitialValue
+            else:
+                raise TypeError("Variable: argument `initial_value` must be a concrete value. Received: a traced value "
+                                "(a Variable cannot be created inside jax.jit; create it outside, or use xlaflow.function).")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Variable: argument `name` must be a str. Received: {name!r}")
         if constraint is not None and not callable(constraint):
@@ -99,7 +109,7 @@ class Variable(TensorLike):
                 f"Variable: argument `initial_value` must have shape compatible with "
                 f"{self._shape}. Received: shape {TensorShape(value.shape)}"
             )
-        self._storage = value
+        state.store(self, value)
         self._initial_value = value
         self._np_dtype = value.dtype  # fixed for the variable's life
         self._dims = tuple(self._shape.as_list()) if self._shape.is_fully_defined() else None

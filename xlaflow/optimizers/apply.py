@@ -4,9 +4,13 @@ One optimizer step is one pure function of arrays (:meth:`ApplyMixin._pure_step`
 loss-scale, clip, weight decay, the optimizer's optax transform, EMA, ``step + 1``.
 How it runs depends on where it is called:
 
-* **eagerly**, it is ``jax.jit``-compiled once per (variable subset, gradient
-  shapes/dtypes, weight-decay mask) and cached on the optimizer: a training loop
-  runs one compiled program per step for all variables, whatever their number;
+* **eagerly**, it runs as one engine program (:class:`xlaflow.engine.program.Program`)
+  per (variable subset, gradient shapes/dtypes, weight-decay mask, hyperparameter
+  version): a training loop runs one compiled program per step for all variables,
+  whatever their number, and setting a hyperparameter (``opt.clipnorm = 1.0``)
+  compiles the next step with the new value;
+* right after ``tape.gradient`` in an eager loop, fused with the pending gradient
+  program (:mod:`xlaflow.autodiff.pending`): backward and update in one dispatch;
 * **while a function is traced** (``xlaflow.function``, the discovery run included)
   or when any gradient is a JAX tracer, it is called directly, so it becomes part of
   the caller's program.
@@ -28,7 +32,7 @@ import optax
 
 from xlaflow._core import state
 from xlaflow.autodiff import pending
-from xlaflow.engine.cache import count_compile
+from xlaflow.engine.program import Program
 from xlaflow.ops.convert import to_array
 from xlaflow.ops.tensor import Tensor, TensorLike
 from xlaflow.ops.variable import Variable
@@ -174,29 +178,64 @@ class ApplyMixin:
         indices = [self._trainable_variables_indices[id(v)] for v in variables]
         use_wd = tuple(self.weight_decay is not None and self._use_weight_decay(v) for v in variables)
 
-        run = None if state.tracing() else pending.common_run([g for g, _ in kept])
+        if not state.tracing():
+            run = pending.common_run([g for g, _ in kept])
+            if run is not None and self._fused(run, kept, variables, indices, use_wd, owner):
+                return
+        arrays = [self._grad_array(g, v, owner) for g, v in kept]
+        if state.tracing() or any(isinstance(a, jax.core.Tracer) for a in arrays):
+            self._update(arrays, variables, indices, use_wd)
+            return
+        # Eagerly: one compiled program for all variables (the engine captures the
+        # optimizer's Variables; the key holds every hyperparameter's version).
+        program = self.__dict__.get("_eager_program")
+        if program is None:
+            program = self.__dict__["_eager_program"] = Program(f"{self.name}.apply_gradients")
+
+        lr_in = self._lr_input() if self._lr_var is None else None  # a callable one is called now, every step
+        lr_arrays = [] if lr_in is None else [lr_in]
+
+        def build(tensors: list) -> tuple[list, None]:
+            values = [t._value for t in tensors]
+            lr = values.pop() if lr_in is not None else None
+            self._update(values, variables, indices, use_wd, lr)
+            return [], None
+
+        program.run((tuple(indices), use_wd, self._hyper_version, lr_in is None), [*arrays, *lr_arrays], build)
+
+    def _fused(self, run: Any, kept: list, variables: list, indices: list, use_wd: tuple, owner: str) -> bool:
+        """Backward and update in one compiled program (see xlaflow.autodiff.pending);
+        the optimizer's slots are replaced by the result, so their buffers are reused.
+        False when the gradient program cannot be fused (the caller applies it)."""
+        for g, v in kept:
+            _check_shape(g._aval().shape, v, owner)
         params = [v._read() for v in variables]
-        slots = self._state_for(indices, donate=run is not None)
+        slots = self._state_for(indices, donate=True)
         step = self._iterations._read()
         averages = [self._averages[i]._read() for i in indices] if self.use_ema else []
         accumulators = [self._accumulators[i]._read() for i in indices] if self.gradient_accumulation_steps else []
-        lr_in = self._lr_input()
-        traced = state.tracing() or any(isinstance(x, jax.core.Tracer) for x in (*params, step))
         pure_step = functools.partial(self._pure_step, use_wd)
-        result = None
-        if run is not None and not traced:
-            # Backward and update in one compiled program (see xlaflow.autodiff.pending);
-            # the optimizer's slots are replaced by the result, so their buffers are reused.
-            for g, v in kept:
-                _check_shape(g._aval().shape, v, owner)
-            result = run.fuse([g for g, _ in kept], self._jit_cache, (tuple(indices), use_wd), pure_step,
-                              (params, slots, lr_in, step, averages, accumulators), donate=(1,))
+        result = run.fuse([g for g, _ in kept], self._jit_cache, (tuple(indices), use_wd, self._hyper_version), pure_step,
+                          (params, slots, self._lr_input(), step, averages, accumulators), donate=(1,))
         if result is None:
-            arrays = [self._grad_array(g, v, owner) for g, v in kept]
-            if traced or any(isinstance(a, jax.core.Tracer) for a in arrays):
-                result = pure_step(arrays, params, slots, lr_in, step, averages, accumulators)
-            else:
-                result = self._compiled_step(indices, use_wd, arrays)(arrays, params, slots, lr_in, step, averages, accumulators)
+            return False
+        self._write(result, variables, indices)
+        return True
+
+    def _update(self, grads: list, variables: list, indices: list, use_wd: tuple, lr_in: Any = None) -> None:
+        """Reads the state, runs the pure step on gradient arrays ``grads`` and writes it
+        back, through the Variable API (so a program being traced captures it all).
+        ``lr_in``: the learning rate as an input (default: read now)."""
+        params = [v._read() for v in variables]
+        slots = self._state_for(indices)
+        step = self._iterations._read()
+        averages = [self._averages[i]._read() for i in indices] if self.use_ema else []
+        accumulators = [self._accumulators[i]._read() for i in indices] if self.gradient_accumulation_steps else []
+        lr = self._lr_input() if lr_in is None else lr_in
+        result = self._pure_step(use_wd, grads, params, slots, lr, step, averages, accumulators)
+        self._write(result, variables, indices)
+
+    def _write(self, result: tuple, variables: list, indices: list) -> None:
         new_params, new_state, new_step, new_averages, new_accumulators = result
         for v, value in zip(variables, new_params):
             v.assign(value)
@@ -209,15 +248,6 @@ class ApplyMixin:
             if v.constraint is not None:
                 v.assign(v.constraint(v))
         self._iterations.assign(new_step)
-
-    def _compiled_step(self, indices: list, use_wd: tuple, arrays: list) -> Any:
-        """The jitted pure step for these variables and gradient shapes (cached)."""
-        key = (tuple(indices), use_wd, tuple((a.shape, str(a.dtype)) for a in arrays))
-        fn = self._jit_cache.get(key)
-        if fn is None:
-            fn = self._jit_cache[key] = jax.jit(functools.partial(self._pure_step, use_wd))
-            count_compile()
-        return fn
 
     def _grad_array(self, g: Any, v: Variable, owner: str) -> Any:
         if isinstance(g, TensorLike):

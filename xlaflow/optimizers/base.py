@@ -161,12 +161,28 @@ class Optimizer(ApplyMixin):
         self._build_variables: list[Variable] = []
         self._exclude_ids: set[int] = set()
         self._exclude_pattern: Any = None
-        self._jit_cache: dict[Any, Any] = {}
+        self._jit_cache: dict[Any, Any] = {}  # fused backward+update programs (see apply.py)
         int_dtype = "int64" if _config.x64_enabled() else "int32"
         self._iterations = Variable(np.zeros((), int_dtype), trainable=False, name="iteration")
         self._lr_var: Variable | None = None
         self._learning_rate: Any = None
         self._set_learning_rate(learning_rate, initial=True)
+
+    # -- hyperparameters ----------------------------------------------------------------
+    _hyper_version = 0
+    _NOT_HYPER = frozenset({"built", "name", "learning_rate", "lr"})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A hyperparameter (clipnorm, beta_1, weight_decay ...) is a Python value the
+        # compiled update bakes in: setting one moves the version, which is part of
+        # every compiled update's key, so the next step compiles with the new value.
+        object.__setattr__(self, name, value)
+        if not name.startswith("_") and name not in self._NOT_HYPER:
+            self._bump()
+
+    def _bump(self) -> None:
+        object.__setattr__(self, "_hyper_version", self._hyper_version + 1)
+        self._jit_cache.clear() if "_jit_cache" in self.__dict__ else None
 
     # -- the algorithm (subclasses) ---------------------------------------------------
     def _transform(self) -> optax.GradientTransformationExtraArgs:
@@ -181,7 +197,7 @@ class Optimizer(ApplyMixin):
         ):
             self._learning_rate = learning_rate
             self._lr_var = None
-            self._jit_cache.clear()
+            self._bump()
             return
         if self._lr_var is not None and isinstance(learning_rate, TensorLike) and is_traced(learning_rate._read()):
             # a traced value (set inside a compiled function): no eager check possible
@@ -197,7 +213,7 @@ class Optimizer(ApplyMixin):
         if self._lr_var is None:
             self._lr_var = Variable(np.asarray(value, np.float32), trainable=False, name="learning_rate")
             self._learning_rate = self._lr_var
-            self._jit_cache.clear()
+            self._bump()
         else:
             self._lr_var.assign(np.asarray(value, np.float32))
 

@@ -159,8 +159,7 @@ class Steps:
         written: list = []
 
         def loss_fn(values: list) -> tuple:
-            child = state.StateScope(strict=parent.strict, tracing=parent.tracing)
-            child.values = dict(parent.values)
+            child = state.StateScope(parent=parent, tracing=parent.tracing)
             for v, val in zip(trainable, values):
                 child.bind(v, val)
             with state.state_scope(child):

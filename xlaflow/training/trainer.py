@@ -167,8 +167,7 @@ class Trainer(FitMixin):
             y_pred = self(jax.tree_util.tree_map(Tensor._wrap, sample), training=False)
         if not self._compiled:  # predict only
             self._steps = Steps(self, [], None, None, None)
-            self._programs = {"predict": StatefulProgram(self._steps.predict, variables=self.weights,
-                                                         name=f"{self.name}.predict_step")}
+            self._programs = {"predict": StatefulProgram(self._steps.predict, name=f"{self.name}.predict_step")}
             return
         pred = jax.tree_util.tree_leaves(y_pred, is_leaf=lambda t: isinstance(t, TensorLike))
         # dict outputs are named by their keys (in pytree order, as the leaves are), else output_names
@@ -188,15 +187,10 @@ class Trainer(FitMixin):
                                       for name, loss in zip(names, self.compiled_loss.losses)] if len(pred) > 1 else []
         self._steps = Steps(self, trainable, self.compiled_loss, self.compiled_metrics, self._loss_tracker,
                             self._output_loss_trackers)
-        metric_vars = [v for m in self.metrics for v in m.variables]
-        lr_var = getattr(self.optimizer, "_lr_var", None)  # read by the step, written only between steps
-        optimizer_vars = [v for v in self.optimizer.variables if v is not lr_var] if trainable else []
-        weights = self.weights
         self._programs = {
-            "train": StatefulProgram(self._steps.train, variables=weights, written=trainable + optimizer_vars + metric_vars,
-                                     name=f"{self.name}.train_step"),
-            "test": StatefulProgram(self._steps.test, variables=weights, written=metric_vars, name=f"{self.name}.test_step"),
-            "predict": StatefulProgram(self._steps.predict, variables=weights, name=f"{self.name}.predict_step"),
+            "train": StatefulProgram(self._steps.train, name=f"{self.name}.train_step"),
+            "test": StatefulProgram(self._steps.test, name=f"{self.name}.test_step"),
+            "predict": StatefulProgram(self._steps.predict, name=f"{self.name}.predict_step"),
         }
 
     def _run(self, kind: str, per_step: Any, shared: Any = None, steps: int | None = None, collect: bool = False,

@@ -23,7 +23,7 @@ import numpy as np
 
 import xlaflow as tf
 from xlaflow import keras
-from xlaflow.engine.cache import compile_count
+from xlaflow.engine import compile_count
 
 LEARNING_RATE = 0.1  # plain SGD: TF1's GradientDescentOptimizer has exactly Keras' update
 
