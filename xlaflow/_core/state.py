@@ -200,15 +200,6 @@ def eager() -> Iterator[None]:
         _local.stack = saved
 
 
-@contextmanager
-def init_scope() -> Iterator[None]:
-    """Runs its block eagerly even while a program is traced (TF's ``tf.init_scope``):
-    no state scope, and JAX computes values instead of tracing them. Initial values of
-    Variables created during a trace are computed here, so they are concrete arrays."""
-    with jax.ensure_compile_time_eval(), eager():
-        yield
-
-
 class TracedInitialValue(Exception):
     """A Variable created while a program is traced got a traced initial value."""
 

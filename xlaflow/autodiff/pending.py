@@ -23,7 +23,10 @@ import jax.numpy as jnp
 
 from xlaflow.autodiff import program as prog
 from xlaflow.autodiff.lazy import LazyTensor
+from xlaflow.engine import cache as engine_cache
 from xlaflow.engine import compiler
+
+MAX_FUSED = 64  # fused programs kept per optimizer (oldest dropped first)
 
 
 class PendingGradient(LazyTensor):
@@ -86,7 +89,11 @@ class GradientRun:
         if fn is False:
             return None
         if fn is None:
+            engine_cache.note_trace(("fused", self.program.family("vjp"), key, picks), lambda: self.program.describe(self.slots),
+                                    "a GradientTape's recorded program with its optimizer step")
             fn = cache[full_key] = compiler.jit(_fused(self, picks, step), donate_argnums=tuple(3 + i for i in donate))
+            while len(cache) > MAX_FUSED:
+                cache.pop(next(iter(cache)))
         consts = [jnp.asarray(c) if isinstance(c, (bool, int, float, complex)) else c for c in self.program.constants]
         try:
             grads, extras, result = fn(self.slots, consts, self.cotangents, *args)

@@ -70,6 +70,22 @@ class Program:
                 tuple(aval_key(s) for s in sources), tuple(aval_key(c) for c in self.constants),
                 tuple((k, freeze(v)) for k, v in sorted(self.baked.items())))
 
+    def family(self, kind: Any) -> tuple:
+        """The key without shapes: the same ops, wiring and targets (retrace warnings)."""
+        ops = tuple((rec.key, tuple(origins)) for rec, (_, origins) in zip(self.records, self.wiring))
+        return ("tape", kind, ops, tuple(self.targets), tuple(sorted(self.perturb.items())))
+
+    def describe(self, sources: Sequence[Any]) -> dict:
+        """Per source and constant, its shape and dtype (what a retrace warning names)."""
+        out = {}
+        for k, s in enumerate(sources):
+            obj = self.slot_objects[k] if k < len(self.slot_objects) else None
+            name = getattr(obj, "name", None) or f"source {k}"
+            out[name] = ("array", [f"shape={tuple(np.shape(s))}"])
+        for k, c in enumerate(self.constants):
+            out[f"input {k}"] = ("array", [f"shape={tuple(np.shape(c))}"])
+        return out
+
     def bake(self) -> bool:
         """Compiles integer and boolean constants in as values (masks, indices), for ops
         that need concrete values such as ``boolean_mask``. False if there is none."""

@@ -380,7 +380,8 @@ class GradientTape:
         if key in _NEEDS_VALUES and program.bake():
             key = (kind, tuple(extras)) + program.key(slots)
         try:
-            grads = _run(cached(key, build), program, slots, cots)
+            grads = _run(cached(key, build, family=program.family(kind), describe=lambda: program.describe(slots),
+                                what="a GradientTape's recorded program"), program, slots, cots)
         except (TypeError, jax.errors.ConcretizationTypeError):
             # An op on the path needs concrete values (boolean_mask ...): compile its
             # integer/bool constants in, and remember to do so for this program.
@@ -461,7 +462,7 @@ def _may_wait(program: prog.Program, slots: list, cots: list) -> bool:
     return not any(isinstance(x, jax.core.Tracer) for x in (*slots, *program.constants, *cots))
 
 
-def _gradient_op(fn: Any, takes_cotangents: bool) -> dispatch.Op:
+def _gradient_op(fn: Any, takes_cotangents: bool) -> dispatch.Op:  # noqa: D401
     """Wraps a compiled gradient program as an op, so outer tapes record its use."""
     if takes_cotangents:
         def impl(sources, consts, cots):

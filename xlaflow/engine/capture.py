@@ -7,7 +7,7 @@ state scope: the first read of a Variable appends a new input to the program bei
 traced and binds the variable to it. Writes are collected by the scope; after the
 trace, every written variable is an input (so its buffer can be donated) and an
 output. Variables created during the first trace are fine: their initial values are
-computed eagerly (see :func:`xlaflow._core.state.init_scope`) and they are captured like the others.
+computed eagerly (see :func:`init_scope`) and they are captured like the others.
 
 This is the only module that uses JAX's internal tracing API
 (``DynamicJaxprTrace.new_arg``, the mechanism behind ``jax.jit``'s own tracing); it
@@ -16,7 +16,8 @@ is pinned by ``jax<0.11`` and tested in ``tests/engine/test_capture.py``.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+import contextlib
+from typing import Any, Callable, Iterator, Sequence
 
 import jax
 from jax._src import core as jcore
@@ -64,7 +65,7 @@ class Traced:
 
 
 def trace(fn: Callable[[list], tuple[list, Any]], arg_avals: Sequence[Any], *, creating: bool = True,
-          name: str = "program") -> Traced:
+          name: str = "program", on_start: Callable[[Any, Any], None] | None = None) -> Traced:
     """Traces ``fn(arg_tracers) -> (flat outputs, extra)`` once, capturing Variables.
 
     Args:
@@ -73,6 +74,9 @@ def trace(fn: Callable[[list], tuple[list, Any]], arg_avals: Sequence[Any], *, c
       arg_avals: ``jax.ShapeDtypeStruct``-like abstract values of the arguments.
       creating: whether the Python may create Variables (first trace only).
       name: shown in the jaxpr's debug info.
+      on_start: called with ``(owns, at_top)`` once the trace exists: ``owns(x)``
+        says whether a tracer belongs to this trace, ``at_top()`` makes it current
+        (for checks that must compute their flags in the program itself).
     """
     parent = jcore.trace_ctx.trace
     debug = lu.DebugInfo("xlaflow", name, None, None)
@@ -101,6 +105,9 @@ def trace(fn: Callable[[list], tuple[list, Any]], arg_avals: Sequence[Any], *, c
             return jcore.eval_jaxpr(partial, [], *[x for x, u in zip(inputs, used) if u])[0]
 
     scope = state.StateScope(capture=capture, lift=lift, creating=creating)
+    if on_start is not None:
+        on_start(lambda value: isinstance(value, pe.DynamicJaxprTracer) and value._trace is jtrace,
+                 lambda: jcore.set_current_trace(jtrace))
     with source_info_util.reset_name_stack(), jax.named_scope(name):
         in_tracers = [jtrace.new_arg(jcore.ShapedArray(tuple(a.shape), a.dtype, weak_type=bool(getattr(a, "weak_type", False))), source)
                       for a in arg_avals]
@@ -122,3 +129,23 @@ def trace(fn: Callable[[list], tuple[list, Any]], arg_avals: Sequence[Any], *, c
 def _array(x: Any) -> Any:
     read = getattr(x, "_read", None)
     return read() if read is not None else x
+
+
+@contextlib.contextmanager
+def evaluating() -> Iterator[None]:
+    """JAX computes values in the block even while a program is traced (ops on small
+    constants: shape arithmetic stays static). Unlike ``jax.ensure_compile_time_eval``
+    it does not fold constants inside the jitted helpers it calls, so those compile
+    once as a whole instead of piece by piece."""
+    with jcore.set_current_trace(jcore.eval_trace):
+        yield
+
+
+@contextlib.contextmanager
+def init_scope() -> Iterator[None]:
+    """Runs its block eagerly even while a program is traced (TF's ``tf.init_scope``):
+    no state scope, and JAX computes (and compiles) as it does outside any trace.
+    Initial values of Variables created during a trace are computed here, so they
+    are concrete arrays."""
+    with evaluating(), state.eager():
+        yield

@@ -19,6 +19,7 @@ This module imports nothing of xlaflow's but ``_core``, so ops can use it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any, Iterator, NamedTuple
 from contextlib import contextmanager
@@ -37,16 +38,28 @@ class Check(NamedTuple):
 
 
 class Collector:
-    """The checks of one program being traced: flags, payloads and their meaning."""
+    """The checks of one program being traced: flags, payloads and their meaning.
+
+    ``owns(value)`` says whether a traced value belongs to the program's own trace
+    (set by the engine); ``at_top()`` makes that trace current. A check computed
+    inside a nested transformation whose values cannot leave it (a ``lax.scan``
+    body, ``vmap``) cannot report and is skipped, as under a user's ``jax.jit``.
+    """
 
     def __init__(self) -> None:
         self.flags: list = []
         self.payloads: list = []
         self.meta: list[Check] = []
+        self.owns: Any = lambda value: True
+        self.at_top: Any = contextlib.nullcontext
 
     def add(self, bad: Any, error: type, template: str, payload: tuple) -> None:
-        self.flags.append(jnp.any(bad))
-        self.payloads.extend(jnp.asarray(p).astype(jnp.int32).reshape(()) for p in payload)
+        values = [bad, *payload]
+        if not all(self.owns(v) for v in values if isinstance(v, jax.core.Tracer)):
+            return
+        with self.at_top():
+            self.flags.append(jnp.any(bad))
+            self.payloads.extend(jnp.asarray(p).astype(jnp.int32).reshape(()) for p in payload)
         self.meta.append(Check(error, template, len(payload)))
 
 

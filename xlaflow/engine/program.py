@@ -52,7 +52,7 @@ def owned(value: Any) -> Any:
     Call it as ``owned(var._storage)``: then the references are the Variable's slot,
     this frame's argument and ``getrefcount``'s own.
     """
-    return value if sys.getrefcount(value) <= 3 else jnp.copy(value)
+    return value if sys.getrefcount(value) <= 3 else jax.device_put(value, may_alias=False)  # a copy, no compile
 
 
 def inside_trace() -> bool:
@@ -128,8 +128,11 @@ class Program:
                 outs, extra = build([Tensor._wrap(t) for t in tracers])
             return [*outs, *collector.flags, *collector.payloads], (extra, len(outs))
 
+        def on_start(owns: Any, at_top: Any) -> None:
+            collector.owns, collector.at_top = owns, at_top
+
         try:
-            return capture.trace(fn, avals, creating=self.traces == 0, name=self.name), collector.meta
+            return capture.trace(fn, avals, creating=self.traces == 0, name=self.name, on_start=on_start), collector.meta
         except state.TracedInitialValue:
             # A Variable created on the first trace from a traced value: run the Python
             # eagerly once to create it (TensorFlow traces twice in this case too).
@@ -139,7 +142,7 @@ class Program:
             with state.state_scope(state.StateScope(discovering=True)), dispatch.recorders_paused():
                 build([Tensor._wrap(jnp.asarray(a)) for a in one])
             collector = checks.Collector()
-            return capture.trace(fn, avals, creating=False, name=self.name), collector.meta
+            return capture.trace(fn, avals, creating=False, name=self.name, on_start=on_start), collector.meta
 
 
 def _aval(a: Any, scanned: bool) -> jax.ShapeDtypeStruct:
@@ -271,13 +274,15 @@ class StatefulProgram:
     arrays, e.g. a whole device-resident dataset, go to every step); only the last
     step's outputs come back, or all of them stacked with ``collect=True``. Called
     while another program is traced, the step runs inline. ``statics`` are Python
-    values (part of the cache key).
+    values (part of the cache key), and so is ``version()`` (what else the step's
+    Python bakes in and may change between calls: an optimizer's hyperparameters).
     """
 
-    def __init__(self, fn: Callable, name: str = "step"):
+    def __init__(self, fn: Callable, name: str = "step", version: Callable[[], Any] | None = None):
         self._fn = fn
         self.name = name
         self.program = Program(name)
+        self._version = version  # () -> what else the Python bakes in (an optimizer's hyperparameters)
 
     @property
     def compiles(self) -> int:
@@ -301,7 +306,8 @@ class StatefulProgram:
             return flat, out_tree
 
         scanned = [i < n_per for i in range(len(arrays))] if steps is not None else None
-        flat, out_tree = self.program.run((treedef, freeze(statics) if statics else ()), arrays, build, steps=steps,
+        version = self._version() if self._version is not None else None
+        flat, out_tree = self.program.run((treedef, freeze(statics) if statics else (), version), arrays, build, steps=steps,
                                           scanned=scanned, collect=collect,
                                           describe=lambda: _describe_rows(arrays, n_per, steps, statics))
         return jax.tree_util.tree_unflatten(out_tree, flat)

@@ -210,10 +210,12 @@ class OpFn:
         self.statics = statics
 
     def __call__(self, tensors: dict, dyn: dict | None = None) -> Any:
+        statics = self.statics
         if dyn:
-            dyn = {k: dispatch.static_value(v, self.op.label, k) for k, v in dyn.items()}
-            return self.op.impl(**tensors, **self.statics, **dyn)
-        return self.op.impl(**tensors, **self.statics)
+            statics = {**statics, **{k: dispatch.static_value(v, self.op.label, k) for k, v in dyn.items()}}
+        if self.op.check is not None:
+            self.op.check(**tensors, **statics)
+        return self.op.impl(**tensors, **statics)
 
     def __repr__(self) -> str:
         return f"<op {self.op.name} {self.statics}>"

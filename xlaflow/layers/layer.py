@@ -25,7 +25,8 @@ import jax
 import numpy as np
 
 from xlaflow import constraints, initializers, regularizers
-from xlaflow._core import dtypes, state
+from xlaflow._core import dtypes
+from xlaflow.engine import capture
 from xlaflow._core.tensor_shape import TensorShape
 from xlaflow.layers.input_spec import InputSpec, check_input
 from xlaflow.layers import recorded_call, structure, symbolic_call
@@ -164,7 +165,7 @@ class Layer:
         if initializer is None:
             initializer = "glorot_uniform" if dtype.is_floating else "zeros"
         init = initializers.get(initializer)
-        with state.init_scope():  # eagerly, even while a program is traced
+        with capture.init_scope():  # eagerly, even while a program is traced
             value = init(shape, dtype=dtype)
         var = Variable(value, trainable=trainable, name=f"{self.name}/{name or 'variable'}", dtype=dtype,
                        constraint=constraints.get(constraint))

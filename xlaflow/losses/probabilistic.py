@@ -15,10 +15,11 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from xlaflow._core import errors
 from xlaflow.losses.base import EPSILON, _KerasLoss, check_broadcast, check_same_shape, loss_op
-from xlaflow.ops import dispatch
+from xlaflow.ops import dispatch, value_checks
 
 
 def _check_axis(fn: str, axis: Any) -> None:
@@ -114,7 +115,18 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     return jnp.sum(jnp.power(1.0 - output, gamma) * alpha * cce, axis=axis)
 
 
-@dispatch.op("KerasSparseCategoricalCrossentropy", tensors=("y_true", "y_pred"))
+def _sparse_labels_in_range(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """TF's check: every label (but ``ignore_class``) is a class id of ``y_pred``."""
+    if getattr(y_pred, "ndim", 0) < 1:
+        return
+    xp = np if isinstance(y_true, np.ndarray) else jnp
+    labels = y_true.astype(xp.int32)  # Keras casts float labels too
+    if ignore_class is not None:
+        labels = xp.where(labels == ignore_class, 0, labels)
+    value_checks.label_range(labels, y_pred.shape[axis])
+
+
+@dispatch.op("KerasSparseCategoricalCrossentropy", tensors=("y_true", "y_pred"), check=_sparse_labels_in_range)
 def _sparse_cce_masked(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """(losses, valid mask or None): the sparse crossentropy and where it counts."""
     fn = "sparse_categorical_crossentropy"

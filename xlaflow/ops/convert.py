@@ -172,9 +172,9 @@ def _device(arr: np.ndarray, host: bool | str = False) -> jax.Array:
     if host and (arr.size > CONST_LIMIT or host == "any"):
         return arr
     if arr.size <= CONST_LIMIT:
-        with jax.ensure_compile_time_eval():
-            return jnp.asarray(arr)
-    return jnp.asarray(arr)
+        with jax.ensure_compile_time_eval():  # a concrete constant even while a program is traced
+            return jax.device_put(arr)  # (a transfer; jnp.asarray would compile a program per dtype)
+    return jax.device_put(arr)
 
 
 def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None, name: str | None = None) -> Any:

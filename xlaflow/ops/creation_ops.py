@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -36,16 +37,27 @@ def _dtype(dtype: Any, default: Any = dtypes.float32) -> Any:
     return dtypes.canonical(default if dtype is None else dtype).as_numpy_dtype
 
 
+HOST_FILL_LIMIT = 1 << 20  # elements: smaller constant arrays are made on the host
+
+
+def _filled(shape: tuple, dtype: Any, value: Any) -> Any:
+    """``shape`` filled with ``value``: small ones made by NumPy and transferred (no
+    program to compile per shape; inside a trace the transfer is a constant)."""
+    if int(np.prod(shape, dtype=np.int64)) <= HOST_FILL_LIMIT:
+        return jax.device_put(np.full(shape, value, dtype))
+    return jnp.full(shape, value, dtype)
+
+
 @op("zeros", tensors=())
 def zeros(shape, dtype=dtypes.float32):
     """A tensor of zeros of the given shape and dtype (float32 by default)."""
-    return jnp.zeros(_shape(shape, "zeros"), _dtype(dtype))
+    return _filled(_shape(shape, "zeros"), _dtype(dtype), 0)
 
 
 @op("ones", tensors=())
 def ones(shape, dtype=dtypes.float32):
     """A tensor of ones of the given shape and dtype (float32 by default)."""
-    return jnp.ones(_shape(shape, "ones"), _dtype(dtype))
+    return _filled(_shape(shape, "ones"), _dtype(dtype), 1)
 
 
 @op("fill", tensors=("value",))

@@ -36,7 +36,7 @@ import jax
 import numpy as np
 
 from xlaflow._core import dtypes, errors, state
-from xlaflow.engine import compiler
+from xlaflow.engine import capture, compiler
 from xlaflow._core.keys import freeze
 from xlaflow.ops import convert
 from xlaflow.ops.tensor import Tensor, TensorLike
@@ -49,10 +49,10 @@ class Op:
     """An op: its name, pure implementation and which parameters hold tensors."""
 
     __slots__ = ("name", "label", "impl", "params", "tensors", "lists", "same_dtype", "defaults", "required",
-                 "jit", "_compiled")
+                 "jit", "_compiled", "check")
 
     def __init__(self, name: str, impl: Callable, tensors: Sequence[str], lists: Sequence[str], same_dtype: Sequence[str],
-                 jit: bool = False):
+                 jit: bool = False, check: Callable | None = None):
         self.name = name  # TF's op name, as recorded programs show it
         self.label = impl.__name__.lstrip("_")  # the public name, as error messages show it
         self.impl = impl
@@ -67,7 +67,8 @@ class Op:
         self.lists = frozenset(lists)
         self.same_dtype = tuple(same_dtype)
         self.jit = jit and bool(tensors)
-        self._compiled: dict = {}  # frozen statics -> jax.jit of the implementation
+        self._compiled: dict = {}  # frozen statics -> the implementation compiled by the engine
+        self.check = check  # run-time checks on the values (see xlaflow.engine.checks)
 
     def compiled(self, statics: dict) -> Callable:
         """The implementation compiled for these static arguments (cached)."""
@@ -367,9 +368,12 @@ def call(op: Op, args: tuple, kwargs: dict) -> Any:
             return deferred
         arrays = {k: ([x._value if _is_deferred(x) else x for x in v] if isinstance(v, list) else v._value if _is_deferred(v) else v)
                   for k, v in arrays.items()}
+    if op.check is not None:
+        op.check(**{k: ([x._value if _is_deferred(x) else x for x in v] if isinstance(v, list) else v._value if _is_deferred(v) else v)
+                    for k, v in arrays.items()}, **statics)
     try:
         if _all_small_constants(arrays):
-            with jax.ensure_compile_time_eval():
+            with capture.evaluating():
                 out = op.impl(**arrays, **statics)
         elif op.jit:
             out = op.compiled(statics)(**arrays)
@@ -407,7 +411,7 @@ def _iter_inputs(op: Op, tensors: dict) -> Iterable:
 
 
 def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (), same_dtype: Sequence[str] = (),
-       jit: bool = True) -> Callable:
+       jit: bool = True, check: Callable | None = None) -> Callable:
     """Declares a pure JAX function as an xlaflow op (see the module docstring).
 
     Args:
@@ -420,10 +424,15 @@ def op(name: str, *, tensors: Sequence[str] = ("x",), lists: Sequence[str] = (),
         and shapes: much faster eagerly than op-by-op ``jax.numpy``). Ops whose eager
         behaviour depends on input *values* (bounds checks on indices, masks, label
         ranges) pass ``jit=False`` so that they can look at those values.
+      check: ``check(**arguments)`` with the implementation's signature: TF's
+        run-time checks on the values (a label or index out of range), written with
+        :func:`xlaflow.engine.checks.check`. It runs before the implementation, on
+        concrete values eagerly (raising at once) and on traced values in a compiled
+        program (an error flag the engine raises after the dispatch).
     """
 
     def decorate(impl: Callable) -> Callable:
-        o = Op(name, impl, tensors, lists, same_dtype, jit)
+        o = Op(name, impl, tensors, lists, same_dtype, jit, check)
 
         @functools.wraps(impl)
         def api(*args: Any, **kwargs: Any) -> Any:

@@ -1,9 +1,10 @@
 """Ops that select elements by index or mask: gather, gather_nd, where,
 boolean_mask, one_hot, reverse, tensor_scatter_nd_update/add, embedding_lookup.
 
-Out-of-range indices are an error when their values are known (eager), as on TF's
-CPU; inside compiled code, where they cannot be checked, gathers fill with zeros
-(TF's GPU behaviour) rather than clamping silently.
+Out-of-range indices are TF's error: at once eagerly, and in compiled code after the
+step (an engine error flag; the step's state is not committed). Where no check can
+report (inside ``vmap`` or a user's own ``jax.jit``) gathers fill with zeros (TF's
+GPU behaviour) rather than clamping silently.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from xlaflow._core import dtypes, errors
+from xlaflow.ops import value_checks
 from xlaflow.ops.array_ops import check_axis
 from xlaflow.ops.dispatch import op
 
@@ -23,16 +25,9 @@ def _check_int(name: str, arg: str, idx) -> None:
 
 
 def check_in_range(name: str, arg: str, idx, limit) -> None:
-    """Raises IndexOutOfRangeError if concrete ``idx`` has values outside [0, limit)."""
-    if isinstance(idx, jax.core.Tracer) or idx.size == 0:
-        return
-    host = np.asarray(idx)
-    lo, hi = host.min(), host.max()
-    if lo < 0 or hi >= limit:
-        bad = lo if lo < 0 else hi
-        raise errors.IndexOutOfRangeError(
-            f"{name}: argument `{arg}` must hold indices in [0, {limit}). Received: index {bad}"
-        )
+    """TF's check that ``idx`` holds indices in [0, limit): eagerly an
+    IndexOutOfRangeError at once, in a compiled program an error flag."""
+    value_checks.index_range(idx, limit, arg)
 
 
 @op("GatherV2", tensors=("params", "indices"), jit=False)

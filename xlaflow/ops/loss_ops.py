@@ -19,6 +19,7 @@ import numpy as np
 from xlaflow._core import dtypes, errors
 from xlaflow.ops.activation_ops import check_floating
 from xlaflow.ops.array_ops import check_axis
+from xlaflow.ops import value_checks
 from xlaflow.ops.dispatch import op
 
 _LOW_PRECISION = (jnp.float16, jnp.bfloat16)
@@ -108,25 +109,18 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     return (-jnp.sum(labels.astype(log_p.dtype) * log_p, axis=ax)).astype(logits.dtype)
 
 
-def _check_labels_in_range(labels, num_classes: int) -> None:
-    if isinstance(labels, jax.core.Tracer) or labels.size == 0:
-        return
-    host = np.asarray(labels)
-    bad = host[(host < 0) | (host >= num_classes)]
-    if bad.size:
-        raise errors.InvalidArgumentError(
-            f"sparse_softmax_cross_entropy_with_logits: argument `labels` must hold class ids in "
-            f"[0, {num_classes}). Received: a label value of {bad.flat[0]}"
-        )
+def _labels_in_range(labels, logits) -> None:
+    if getattr(logits, "ndim", 0) >= 1:
+        value_checks.label_range(labels, logits.shape[-1])
 
 
-@op("SparseSoftmaxCrossEntropyWithLogits", tensors=("labels", "logits"), jit=False)
+@op("SparseSoftmaxCrossEntropyWithLogits", tensors=("labels", "logits"), check=_labels_in_range)
 def sparse_softmax_cross_entropy_with_logits(labels, logits):
     """Cross-entropy of integer class ids ``labels`` (shape ``logits.shape[:-1]``)
     against ``softmax(logits)`` over the last axis.
 
-    A label outside ``[0, num_classes)`` is an error when its value is known (eager,
-    like TF's CPU kernel); inside compiled code that loss is NaN (like TF's GPU kernel).
+    A label outside ``[0, num_classes)`` is TF's InvalidArgumentError: at once eagerly,
+    after the step in compiled code (which then changes no Variable).
 
     Raises:
       TypeError: ``labels`` is not an integer tensor, or ``logits`` is not floating.
@@ -150,7 +144,6 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
             f"logits.shape={list(logits.shape)}"
         )
     num_classes = logits.shape[-1]
-    _check_labels_in_range(labels, num_classes)
     out_dtype = logits.dtype
     log_p = jax.nn.log_softmax(_widen(logits), axis=-1)
     valid = (labels >= 0) & (labels < num_classes)

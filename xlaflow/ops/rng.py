@@ -21,6 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from xlaflow.engine import compiler
 from xlaflow.ops.variable import Variable
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -31,7 +32,22 @@ _key_var: Variable | None = None
 
 
 def _raw_key(seed: int) -> jax.Array:
-    return jax.random.key_data(jax.random.key(seed, impl="threefry2x32"))
+    """``jax.random.key(seed)``'s data (threefry), made on the host: the high word is
+    the seed's upper 32 bits with 64-bit types on, else 0 (JAX truncates the seed)."""
+    hi = (int(seed) >> 32) & 0xFFFFFFFF if jax.config.jax_enable_x64 else 0
+    return jax.device_put(np.array([hi, int(seed) & 0xFFFFFFFF], np.uint32))
+
+
+@compiler.jit
+def _split(raw: jax.Array) -> tuple:
+    both = jax.random.split(jax.random.wrap_key_data(raw, impl="threefry2x32"))
+    return jax.random.key_data(both[0]), jax.random.key_data(both[1])
+
+
+@compiler.jit
+def _folded(base: jax.Array, seed: jax.Array, n: jax.Array) -> jax.Array:
+    key = jax.random.wrap_key_data(base, impl="threefry2x32")
+    return jax.random.key_data(jax.random.fold_in(jax.random.fold_in(key, seed), n))
 
 
 def _check_seed(seed: Any, fn: str) -> int:
@@ -68,15 +84,15 @@ def next_key(seed: Any = None) -> jax.Array:
     """A fresh raw key for one random op, following the rules in the module docstring."""
     if seed is None:
         var = key_variable()
-        both = jax.random.split(jax.random.wrap_key_data(var._read(), impl="threefry2x32"))
-        var.assign(jax.random.key_data(both[0]))
-        return jax.random.key_data(both[1])
+        new, sub = _split(var._read())
+        var.assign(new)
+        return sub
     seed = _check_seed(seed, "random op")
     with _lock:
         n = _op_counts.get(seed, 0)
         _op_counts[seed] = n + 1
-    base = jax.random.key(_global_seed if _global_seed is not None else DEFAULT_GRAPH_SEED, impl="threefry2x32")
-    return jax.random.key_data(jax.random.fold_in(jax.random.fold_in(base, seed % (2**32)), n))
+    base = _raw_key(_global_seed if _global_seed is not None else DEFAULT_GRAPH_SEED)
+    return _folded(base, np.uint32(seed % (2**32)), np.uint32(n % (2**32)))
 
 
 def as_key(raw: jax.Array) -> jax.Array:

@@ -19,6 +19,7 @@ import numpy as np
 
 from xlaflow._core import dtypes, state
 from xlaflow._core.tensor_shape import TensorShape, as_shape
+from xlaflow.engine import capture
 from xlaflow.ops import convert
 from xlaflow.ops.tensor import Tensor, TensorLike, is_traced, numpy_text
 
@@ -80,7 +81,7 @@ class Variable(TensorLike):
         if initial_value is None:
             raise ValueError("Variable: argument `initial_value` must be given. Received: None")
         if callable(initial_value) and not isinstance(initial_value, TensorLike):
-            with state.init_scope():  # concrete even while a program is traced
+            with capture.init_scope():  # concrete even while a program is traced
                 initial_value = initial_value()
         if getattr(initial_value, "_xf_symbolic", False):
             raise TypeError(

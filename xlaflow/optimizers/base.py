@@ -35,6 +35,8 @@ import numpy as np
 import optax
 
 from xlaflow._core import config as _config
+from xlaflow._core.keys import freeze
+from xlaflow.engine import cache, capture, compiler
 from xlaflow.engine.program import owned
 from xlaflow.ops.tensor import TensorLike, is_traced
 from xlaflow.ops.variable import Variable
@@ -261,9 +263,9 @@ class Optimizer(ApplyMixin):
         for v in var_list:
             if not isinstance(v, Variable):
                 raise TypeError(f"{owner}.build: argument `var_list` must hold xlaflow.Variable objects. Received: {v!r}")
-        with jax.ensure_compile_time_eval():
-            placeholders = [jnp.zeros(tuple(v.shape), v.dtype.as_numpy_dtype) for v in var_list]
-            init_state = self._transform().init(placeholders)
+        with capture.init_scope():  # concrete slots, one compiled program for all
+            placeholders = [jax.device_put(np.zeros(tuple(v.shape), v.dtype.as_numpy_dtype)) for v in var_list]
+            init_state = self._compiled_init()(placeholders)
         self._state_cls = type(init_state)
         for i, v in enumerate(var_list):
             self._trainable_variables_indices[id(v)] = i
@@ -290,6 +292,13 @@ class Optimizer(ApplyMixin):
                 self._slot_vars[(f, None)] = var
                 self._build_variables.append(var)
         self.built = True
+
+    def _compiled_init(self) -> Any:
+        """The transform's ``init``, compiled once per optimizer class and settings
+        (shared by every optimizer configured alike: a second model compiles nothing)."""
+        settings = tuple(sorted((k, freeze(v)) for k, v in vars(self).items() if not k.startswith("_") and k not in ("name", "built")))
+        transform = self._transform()
+        return cache.cached(("optimizer-init", type(self), settings), lambda: compiler.jit(transform.init))
 
     def _slot(self, ref: Variable, slot: str, value: Any) -> Variable:
         base = re.sub(r":\d+$", "", ref.name).replace("/", "_")

@@ -5,9 +5,11 @@ it, but only when that memory starts on a 64-byte boundary. NumPy's large arrays
 usually start 16 bytes past one, so ``jax.device_put`` copies them, and a ``fit`` over
 NumPy data would copy every batch (or the whole dataset) before computing on it.
 
-A :class:`HostRows` sees the array's memory from the boundary just before its first
-byte as one flat device array (no copy), together with the element offset at which
-row 0 starts. A step reads batch ``i`` with one ``lax.dynamic_slice`` of the flat
+A :class:`HostRows` sees the array's memory as one flat device array (no copy),
+together with the element offset at which row 0 starts (0: an array that does not
+start on a boundary is first copied, once, to one that does — so the flat array's
+length, part of the compiled program's input types, never depends on where NumPy
+happened to allocate the data). A step reads batch ``i`` with one ``lax.dynamic_slice`` of the flat
 array, which XLA fuses into whatever consumes the rows. The bytes before row 0 belong
 to the same page (a page starts on a 64-byte boundary too) and are never read.
 
@@ -67,18 +69,30 @@ class HostRows:
         return rows.reshape((self.batch_size,) + self.row_shape)
 
 
+def _aligned_copy(a: np.ndarray) -> np.ndarray:
+    """``a`` copied to memory that starts on a 64-byte boundary (one host copy per
+    ``fit``/``evaluate`` call; the flat view then has the same length whatever the
+    source's alignment, so a new array never compiles a new program)."""
+    buf = np.empty(a.nbytes + _ALIGN, np.uint8)
+    start = (-buf.ctypes.data) % _ALIGN
+    out = buf[start:start + a.nbytes].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    return out
+
+
 def _view(a: np.ndarray, batch_size: int) -> HostRows | None:
     if not isinstance(a, np.ndarray) or not a.flags.c_contiguous or a.ndim == 0 or a.size == 0:
         return None
+    if a.size >= 2**31:
+        return None
+    if a.ctypes.data % _ALIGN:
+        a = _aligned_copy(a)
     address = a.ctypes.data
-    lead = address % _ALIGN
-    if lead % a.itemsize or lead // a.itemsize + a.size >= 2**31:
-        return None
-    span = np.asarray(_Span(a, address - lead, lead + a.nbytes)).view(a.dtype)
+    span = np.asarray(_Span(a, address, a.nbytes)).view(a.dtype)
     flat = jax.device_put(span)
-    if flat.unsafe_buffer_pointer() != address - lead:  # copied after all: no gain over a plain copy
+    if flat.unsafe_buffer_pointer() != address:  # copied after all: no gain over a plain copy
         return None
-    return HostRows(flat, jax.device_put(np.int32(lead // a.itemsize)), tuple(a.shape[1:]), batch_size)
+    return HostRows(flat, jax.device_put(np.int32(0)), tuple(a.shape[1:]), batch_size)
 
 
 def views(host: dict, batch_size: int) -> dict | None:

@@ -161,10 +161,7 @@ class Trainer(FitMixin):
         if self._steps is not None:
             return
         rng.key_variable()
-        sample = jax.tree_util.tree_map(lambda a: a[:1], x)
-        scope = state.StateScope(discovering=True)
-        with state.state_scope(scope):
-            y_pred = self(jax.tree_util.tree_map(Tensor._wrap, sample), training=False)
+        y_pred = self._output_specs(x)
         if not self._compiled:  # predict only
             self._steps = Steps(self, [], None, None, None)
             self._programs = {"predict": StatefulProgram(self._steps.predict, name=f"{self.name}.predict_step")}
@@ -188,10 +185,32 @@ class Trainer(FitMixin):
         self._steps = Steps(self, trainable, self.compiled_loss, self.compiled_metrics, self._loss_tracker,
                             self._output_loss_trackers)
         self._programs = {
-            "train": StatefulProgram(self._steps.train, name=f"{self.name}.train_step"),
+            "train": StatefulProgram(self._steps.train, name=f"{self.name}.train_step",
+                                     version=lambda: self.optimizer._hyper_version),
             "test": StatefulProgram(self._steps.test, name=f"{self.name}.test_step"),
             "predict": StatefulProgram(self._steps.predict, name=f"{self.name}.predict_step"),
         }
+
+    def _output_specs(self, x: Any) -> Any:
+        """The model's outputs for a one-row sample of ``x``, as shapes and dtypes.
+
+        The forward pass runs abstractly (``jax.eval_shape``: nothing is computed or
+        compiled), building the layers on the way; a model whose Python needs values
+        (a branch on a tensor) runs it eagerly on the sample instead."""
+        sample = jax.tree_util.tree_map(lambda a: a[:1], x)
+        is_tensor = lambda t: isinstance(t, TensorLike)  # noqa: E731
+
+        def forward(arrays: Any) -> Any:
+            with state.state_scope(state.StateScope(discovering=True)):
+                out = self(jax.tree_util.tree_map(Tensor._wrap, arrays), training=False)
+            return jax.tree_util.tree_map(lambda t: t._read() if is_tensor(t) else t, out, is_leaf=is_tensor)
+
+        specs = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype), sample)
+        try:
+            return jax.eval_shape(forward, specs)
+        except (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
+                jax.errors.TracerIntegerConversionError, jax.errors.TracerArrayConversionError):
+            return forward(sample)
 
     def _run(self, kind: str, per_step: Any, shared: Any = None, steps: int | None = None, collect: bool = False,
              **statics: Any) -> Any:
