@@ -337,7 +337,8 @@ class Layer:
             kwargs["mask"] = previous_mask  # Keras 3: the mask the input carries
         _context.training.append(training)
         try:
-            outputs = self.call(inputs, *args, **kwargs)
+            with jax.named_scope(self.name):  # profiles and HLO metadata show the layer's name
+                outputs = self.call(inputs, *args, **kwargs)
         finally:
             _context.training.pop()
         if self.supports_masking:
