@@ -91,7 +91,7 @@ def test_reading_a_gradient_first_runs_it_the_ordinary_way_with_the_same_result(
             loss = tf.reduce_mean(keras.losses.mean_squared_error(Y[i], plain(X[i])))
         grads = tape.gradient(loss, plain.trainable_variables)
         clipped, norm = tf.clip_by_global_norm(grads, 1e6)  # reads them: the gradient program runs now
-        assert not grads[0].pending and float(norm) > 0
+        assert float(norm) > 0 and not grads[0].pending
         opt_b.apply_gradients(zip(clipped, plain.trainable_variables))
     for a, b in zip(fused.trainable_variables, plain.trainable_variables):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-7)

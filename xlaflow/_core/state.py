@@ -88,7 +88,7 @@ class StateScope:
             elif self.closed:
                 raise MissingVariable(var)
             else:
-                value = var._storage
+                value = storage(var)
             entry = self.values[key] = (var, value)
         self.read_ids[key] = None
         return entry[1]
@@ -164,6 +164,27 @@ def store(var: Any, value: Any) -> None:
     var._storage = value
 
 
+class Pending:
+    """Stands in a Variable's storage for a value a deferred program will write
+    (:mod:`xlaflow.autodiff.chain`); ``force()`` runs that program, which stores the
+    value. ``previous`` is the value before the write."""
+
+    __slots__ = ("force", "previous")
+
+    def __init__(self, force: Callable[[], None], previous: Any):
+        self.force = force
+        self.previous = previous
+
+
+def storage(var: Any) -> Any:
+    """``var``'s stored array, running the deferred program that writes it if need be."""
+    value = var._storage
+    if type(value) is Pending:
+        value.force()
+        value = var._storage
+    return value
+
+
 class _Local(threading.local):
     def __init__(self) -> None:
         self.stack: list[StateScope] = []
@@ -206,7 +227,10 @@ class TracedInitialValue(Exception):
 
 def read(var: Any) -> Any:
     scope = current()
-    return var._storage if scope is None else scope.read(var)
+    if scope is None:
+        value = var._storage
+        return value if type(value) is not Pending else storage(var)
+    return scope.read(var)
 
 
 def write(var: Any, value: Any) -> None:

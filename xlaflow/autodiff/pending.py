@@ -66,11 +66,22 @@ class GradientRun:
             g._run, g._index = self, k
             self.gradients[k] = g
 
+    chain: Any = None  # ops and writes recorded on this run (xlaflow.autodiff.chain)
+
+    def _force(self, needed: Any = None) -> None:
+        """A lazy value of this run is needed: run it (see ``LazyTensor``)."""
+        self.execute()
+
     def execute(self) -> None:
         """Runs the gradient program now (the ordinary path) and fills every gradient."""
         if self.done:
             return
         self.done = True
+        if self.chain is not None:
+            from xlaflow.autodiff import chain
+
+            chain.execute(self, self.chain)
+            return
         for g, value in zip(self.gradients, self._execute()):
             if g is not None:
                 g._filled = value._value
@@ -83,6 +94,8 @@ class GradientRun:
         the ``args`` whose buffers the caller owns alone and replaces with the result.
         Returns ``step``'s result, or None when this program cannot be fused (the
         caller then reads the gradients, which runs it the ordinary way)."""
+        if self.chain is not None:
+            return None  # ops were recorded on the gradients: they run first
         picks = tuple(g._index for g in gradients)
         full_key = (self.key, key, picks, donate)
         fn = cache.get(full_key)

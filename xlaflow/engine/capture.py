@@ -86,7 +86,7 @@ def trace(fn: Callable[[list], tuple[list, Any]], arg_avals: Sequence[Any], *, c
 
     def capture(var: Any) -> Any:
         variables.append(var)
-        return jtrace.new_arg(jcore.typeof(var._storage), source)
+        return jtrace.new_arg(jcore.typeof(state.storage(var)), source)
 
     n_args = len(arg_avals)
 
@@ -100,7 +100,7 @@ def trace(fn: Callable[[list], tuple[list, Any]], arg_avals: Sequence[Any], *, c
         partial, used = pe.dce_jaxpr(pe.convert_constvars_jaxpr(partial), [True])
         if any(used[n_consts:n_consts + n_args]):
             raise state.TracedInitialValue("the initial value depends on the function's arguments")
-        inputs = [*consts_, *[None] * n_args, *[v._storage for v in variables]]
+        inputs = [*consts_, *[None] * n_args, *[state.storage(v) for v in variables]]
         with jax.ensure_compile_time_eval():
             return jcore.eval_jaxpr(partial, [], *[x for x, u in zip(inputs, used) if u])[0]
 

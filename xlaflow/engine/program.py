@@ -183,8 +183,8 @@ class Executable:
         self._op: Any = None
 
     def __call__(self, arrays: list) -> list:
-        written_vals = [owned(v._storage) for v in self.written]
-        read_vals = [v._storage for v in self.read_only]
+        written_vals = [owned(state.storage(v)) for v in self.written]
+        read_vals = [state.storage(v) for v in self.read_only]
         if dispatch._local.recorders:
             outs, new, flags, payloads = self._recorded(written_vals, read_vals, arrays)
         else:

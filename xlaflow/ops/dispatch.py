@@ -117,6 +117,9 @@ class _Local(threading.local):
 
 _local = _Local()
 _symbolic_handler: Callable | None = None
+# Set by xlaflow.autodiff.chain: pending_hook(op, flat_inputs, arrays, statics) records an
+# eager op on gradients not computed yet into their program (None: run it now).
+pending_hook: Callable | None = None
 
 
 def register_symbolic_handler(handler: Callable | None) -> None:
@@ -361,6 +364,9 @@ def call(op: Op, args: tuple, kwargs: dict) -> Any:
     flat_inputs: list = []
     recorders = _local.recorders
     defer = getattr(recorders[0], "defer", None) if op.jit and len(recorders) == 1 else None
+    if defer is None and not recorders and op.jit and pending_hook is not None and any(
+            _is_deferred(x) for x in _iter_inputs(op, tensors)):
+        defer = pending_hook
     arrays = _to_arrays(op, bound, weak_ok, flat_inputs, keep_deferred=defer is not None)
     if defer is not None:
         deferred = defer(op, flat_inputs, arrays, statics)

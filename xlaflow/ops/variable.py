@@ -30,6 +30,9 @@ creation_hooks: list = []
 # Set by the graph front end: ``assign*`` with a symbolic value builds a graph node
 # (TF1's ``update = v.assign(expr)``) and returns its output.
 symbolic_assign: Any = None
+# Set by xlaflow.autodiff.chain: deferred_assign(var, kind, value) records an eager write
+# of a gradient value not computed yet into that gradient's program (False: not possible).
+deferred_assign: Any = None
 _ARRAY_IMPL = type(jax.numpy.zeros(()))  # the concrete jax.Array class
 _name_counts: dict[str, itertools.count] = {}
 
@@ -182,6 +185,9 @@ class Variable(TensorLike):
         """Replaces the value (same dtype; shape compatible with the variable's)."""
         if symbolic_assign is not None and type(value) is not _ARRAY_IMPL and getattr(value, "_xf_symbolic", False):
             return symbolic_assign("assign", self, value, name)  # a TF1 graph: an assign node
+        if deferred_assign is not None and getattr(value, "_deferred", False) and state.current() is None and value._filled is None:
+            if deferred_assign(self, "assign", value):
+                return self
         state.write(self, self._checked(value, "assign"))
         return self
 
@@ -189,6 +195,9 @@ class Variable(TensorLike):
         """Adds ``delta`` to the value in place."""
         if symbolic_assign is not None and getattr(delta, "_xf_symbolic", False):
             return symbolic_assign("assign_add", self, delta, name)
+        if deferred_assign is not None and getattr(delta, "_deferred", False) and state.current() is None and delta._filled is None:
+            if deferred_assign(self, "assign_add", delta):
+                return self
         delta = self._checked_delta(delta, "assign_add")
         state.write(self, self._read() + delta)
         return self
@@ -197,6 +206,9 @@ class Variable(TensorLike):
         """Subtracts ``delta`` from the value in place."""
         if symbolic_assign is not None and getattr(delta, "_xf_symbolic", False):
             return symbolic_assign("assign_sub", self, delta, name)
+        if deferred_assign is not None and getattr(delta, "_deferred", False) and state.current() is None and delta._filled is None:
+            if deferred_assign(self, "assign_sub", delta):
+                return self
         delta = self._checked_delta(delta, "assign_sub")
         state.write(self, self._read() - delta)
         return self

@@ -35,6 +35,7 @@ import numpy as np
 import optax
 
 from xlaflow._core import config as _config
+from xlaflow._core import state
 from xlaflow._core.keys import freeze
 from xlaflow.engine import cache, capture, compiler
 from xlaflow.engine.program import owned
@@ -311,7 +312,7 @@ class Optimizer(ApplyMixin):
         """The transform state's fields for the variables ``indices`` (values read now);
         with ``donate``, buffers a compiled call may consume (copies where anything
         besides the slot variable holds one; eager use only)."""
-        read = (lambda var: owned(var._storage)) if donate else (lambda var: var._read())
+        read = (lambda var: owned(state.storage(var))) if donate else (lambda var: var._read())
         values: dict[str, Any] = {}
         for f, kind in self._field_kinds.items():
             if kind == "none":

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
+from xlaflow._core import state
 from xlaflow.graph import build
 from xlaflow.graph import graph as graph_module
 from xlaflow.graph.gradients import gradients
@@ -174,5 +175,5 @@ class Optimizer:
         v = table.get(id(var))
         if v is None:
             base = var.name.split(":")[0]
-            v = table[id(var)] = Variable(init(var._storage), trainable=False, name=f"{base}/{self._name}/{slot}")
+            v = table[id(var)] = Variable(init(state.storage(var)), trainable=False, name=f"{base}/{self._name}/{slot}")
         return v
