@@ -275,8 +275,9 @@ def test_bad_arguments():
         opt.apply_gradients([(tf.ones([2]), tf.ones([2]))])
     opt.apply_gradients(zip(_grads(w, b), [w, b]))
     other = tf.Variable(np.ones(2, np.float32))
-    with pytest.raises(ValueError, match="unknown variable"):
-        opt.apply_gradients([(tf.ones([2]), other)])
+    slots = len(opt.variables)
+    opt.apply_gradients([(tf.ones([2]), other)])  # a variable met later gets slots of its own (Keras 2's rule)
+    assert len(opt.variables) == slots + 2 and not np.allclose(other.numpy(), 1.0)
 
 
 def test_learning_rate_set_from_a_traced_tensor():

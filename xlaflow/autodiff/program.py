@@ -134,7 +134,12 @@ class Program:
 
 
 def vjp_fn(program: Program, extras: Sequence[Origin] = ()) -> Callable:
-    """``grads(sources, constants, cotangents) -> list of source cotangents``, jitted;
+    """:func:`vjp_pure`, compiled."""
+    return compiler.jit(vjp_pure(program, extras))
+
+
+def vjp_pure(program: Program, extras: Sequence[Origin] = ()) -> Callable:
+    """``grads(sources, constants, cotangents) -> list of source cotangents``;
     followed by the values of ``extras`` (forward outputs) when there are any."""
     replay = program.replay_fn(extras)
 
@@ -145,7 +150,7 @@ def vjp_fn(program: Program, extras: Sequence[Origin] = ()) -> Callable:
         _, pullback = jax.vjp(lambda s: replay(s, constants), list(sources))
         return pullback(list(cotangents))[0]
 
-    return compiler.jit(grads)
+    return grads
 
 
 def forward_fn(program: Program) -> Callable:

@@ -376,6 +376,11 @@ class GradientTape:
 
     def _execute(self, kind: str, key: tuple, program: prog.Program, slots: list, owner: list, cots: list | None,
                  extras: list, n_sources: int) -> list:
+        if kind == "vjp" and state.tracing():
+            # Inside a program being traced (a custom train_step, @function): the backward
+            # pass joins that program directly, where XLA shares its forward with the
+            # recorded ops (a nested compiled call would compute the forward twice).
+            return self._inline_vjp(program, slots, owner, cots, extras, n_sources)
         build = (lambda: _gradient_op(prog.vjp_fn(program, extras), True)) if kind == "vjp" else (lambda: _gradient_op(prog.jacobian_fn(program), False))
         if key in _NEEDS_VALUES and program.bake():
             key = (kind, tuple(extras)) + program.key(slots)
@@ -389,6 +394,19 @@ class GradientTape:
                 raise
             _NEEDS_VALUES.add(key)
             grads = _run(cached((kind, tuple(extras)) + program.key(slots), build), program, slots, cots)
+        if extras:
+            grads, values = grads[:len(slots)], grads[len(slots):]
+            for (_, pos, j), value in zip(extras, values):
+                out = program.records[pos].outputs[j]
+                if out.pending:
+                    out._filled = value._value
+        result: list = [None] * n_sources
+        for g, k in zip(grads, owner):
+            result[k] = g if result[k] is None else result[k] + g
+        return result
+
+    def _inline_vjp(self, program: prog.Program, slots: list, owner: list, cots: list, extras: list, n_sources: int) -> list:
+        grads = _run(_gradient_op(prog.vjp_pure(program, extras), True), program, slots, cots)
         if extras:
             grads, values = grads[:len(slots)], grads[len(slots):]
             for (_, pos, j), value in zip(extras, values):

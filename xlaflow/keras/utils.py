@@ -1,7 +1,10 @@
-"""``keras.utils``: ``to_categorical``, ``set_random_seed`` and ``Progbar`` (re-exports)."""
+"""``keras.utils``: ``to_categorical``, ``set_random_seed``, ``Progbar``, ``PyDataset``,
+``pack_x_y_sample_weight``/``unpack_x_y_sample_weight`` (re-exports)."""
 
 from xlaflow.callbacks import Progbar  # noqa: F401
 from xlaflow.utils import get_random_seed, set_random_seed, to_categorical  # noqa: F401
+from xlaflow.utils.packing import pack_x_y_sample_weight, unpack_x_y_sample_weight  # noqa: F401
+from xlaflow.utils.py_dataset import PyDataset, Sequence  # noqa: F401
 
 from xlaflow._core.missing import missing as _missing  # noqa: E402
 

@@ -186,8 +186,17 @@ def functional_from_config(cls: type, config: dict, custom_objects: dict | None 
 
     inputs = io(config.get("input_layers"), "input_layers")
     outputs = io(config.get("output_layers"), "output_layers")
-    target = cls if issubclass(cls, Functional) and cls.__init__ is Functional.__init__ else Functional
-    model = target(inputs, outputs, name=config.get("name"))
+    model = None
+    if cls is not Functional and not issubclass(cls, Functional) and cls.__name__ != "Model":
+        # a subclass of keras.Model built functionally (its own train_step, compute_loss ...):
+        # revived as itself when its constructor takes (inputs, outputs), as Keras 3 does
+        try:
+            model = cls(inputs, outputs, name=config.get("name"))
+        except TypeError:
+            model = None
+    if model is None:
+        target = cls if issubclass(cls, Functional) and cls.__init__ is Functional.__init__ else Functional
+        model = target(inputs, outputs, name=config.get("name"))
     if config.get("trainable") is False:
         model.trainable = False
     return model

@@ -162,12 +162,11 @@ class ApplyMixin:
             return
         if not self.built:
             self.build(variables)
-        for v in variables:
-            if id(v) not in self._trainable_variables_indices:
-                raise ValueError(
-                    f"{owner}: unknown variable {v.name}. This optimizer can only be called for the variables it "
-                    "was originally built with. When working with a new set of variables, create a new optimizer."
-                )
+        new = [v for v in variables if id(v) not in self._trainable_variables_indices]
+        if new:
+            # One optimizer shared by two compiled models (Keras 2's GAN recipe): it keeps
+            # slots for the variables each model trains, as Keras 2 did.
+            self._add_variables(list({id(v): v for v in new}.values()))
         kept = [(g, v) for g, v in zip(grads, variables) if g is not None]
         missing = [v.name for g, v in zip(grads, variables) if g is None]
         if not kept:

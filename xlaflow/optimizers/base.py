@@ -259,40 +259,46 @@ class Optimizer(ApplyMixin):
         """Creates the slot variables for ``var_list`` (once; later calls do nothing)."""
         if self.built:
             return
+        self._add_variables(list(var_list), first=True)
+        self.built = True
+
+    def _add_variables(self, var_list: list, first: bool = False) -> None:
+        """Slot variables for ``var_list``: at ``build``, or later for variables an optimizer
+        shared by two compiled models meets in the second one (Keras 2's GAN recipe)."""
         owner = type(self).__name__
-        var_list = list(var_list)
         for v in var_list:
             if not isinstance(v, Variable):
                 raise TypeError(f"{owner}.build: argument `var_list` must hold xlaflow.Variable objects. Received: {v!r}")
         with capture.init_scope():  # concrete slots, one compiled program for all
             placeholders = [jax.device_put(np.zeros(tuple(v.shape), v.dtype.as_numpy_dtype)) for v in var_list]
             init_state = self._compiled_init()(placeholders)
-        self._state_cls = type(init_state)
-        for i, v in enumerate(var_list):
+        start = len(self._trainable_variables)
+        for i, v in enumerate(var_list, start):
             self._trainable_variables_indices[id(v)] = i
-        self._trainable_variables = var_list[:]
+        self._trainable_variables = self._trainable_variables + var_list
         if self.use_ema:
-            self._averages = [self._slot(v, "average", np.zeros(tuple(v.shape), v.dtype.as_numpy_dtype)) for v in var_list]
+            self._averages += [self._slot(v, "average", np.zeros(tuple(v.shape), v.dtype.as_numpy_dtype)) for v in var_list]
         if self.gradient_accumulation_steps:
-            self._accumulators = [self._slot(v, "gradient_accumulator", np.zeros(tuple(v.shape), v.dtype.as_numpy_dtype))
-                                  for v in var_list]
+            self._accumulators += [self._slot(v, "gradient_accumulator", np.zeros(tuple(v.shape), v.dtype.as_numpy_dtype))
+                                   for v in var_list]
         fields = init_state._fields
-        for f in fields:
-            value = getattr(init_state, f)
-            self._field_kinds[f] = "none" if value is None else "list" if isinstance(value, (list, tuple)) else "scalar"
+        if first:
+            self._state_cls = type(init_state)
+            for f in fields:
+                value = getattr(init_state, f)
+                self._field_kinds[f] = "none" if value is None else "list" if isinstance(value, (list, tuple)) else "scalar"
         layout = self._slot_layout or tuple((f,) for f in fields)
         for group in layout:
             group = [f for f in group if self._field_kinds.get(f) == "list"]
             for i, v in enumerate(var_list):
                 for f in group:
-                    var = self._slot(v, f, np.asarray(getattr(init_state, f)[i]))
-                    self._slot_vars[(f, i)] = var
-        for f in fields:
-            if self._field_kinds[f] == "scalar":
-                var = Variable(np.asarray(getattr(init_state, f)), trainable=False, name=f)
-                self._slot_vars[(f, None)] = var
-                self._build_variables.append(var)
-        self.built = True
+                    self._slot_vars[(f, start + i)] = self._slot(v, f, np.asarray(getattr(init_state, f)[i]))
+        if first:
+            for f in fields:
+                if self._field_kinds[f] == "scalar":
+                    var = Variable(np.asarray(getattr(init_state, f)), trainable=False, name=f)
+                    self._slot_vars[(f, None)] = var
+                    self._build_variables.append(var)
 
     def _compiled_init(self) -> Any:
         """The transform's ``init``, compiled once per optimizer class and settings

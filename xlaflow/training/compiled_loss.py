@@ -20,6 +20,7 @@ import jax.numpy as jnp
 
 from xlaflow.losses import registry as loss_registry
 from xlaflow.losses.base import Loss, LossFunctionWrapper
+from xlaflow.ops import dispatch
 from xlaflow.ops.tensor import Tensor, TensorLike
 
 _AVERAGING = ("sum_over_batch_size", "mean")
@@ -82,6 +83,8 @@ class CompiledLoss:
         self.losses: list[Loss | None] | None = None  # per flattened output, once built
         self.weights: list[float] = []
         self.names: list[str] = []
+        self.tracker: Any = None  # the model's loss tracker (Keras 2's compiled_loss updates it)
+        self._op: Any = None
 
     def build(self, y_pred: Any, output_names: list[str]) -> None:
         """Matches the losses to the flattened outputs ``y_pred`` (shapes only)."""
@@ -115,7 +118,7 @@ class CompiledLoss:
             self.weights = [float(wspec)] * n
         self.names = list(output_names)
 
-    def __call__(self, y_true: list, y_pred: list, sample_weight: list, row_mask: Any, regularization: list) -> tuple:
+    def compute(self, y_true: list, y_pred: list, sample_weight: list, row_mask: Any, regularization: list) -> tuple:
         """The total loss and the per-output losses (flattened outputs; arrays)."""
         total = jnp.zeros((), jnp.float32)
         per_output = []
@@ -135,6 +138,43 @@ class CompiledLoss:
         for r in regularization:
             total = total + jnp.sum(r._read() if isinstance(r, TensorLike) else r).astype(jnp.float32)
         return total, per_output
+
+
+    # -- the Keras API a custom train_step calls ----------------------------------------
+    def keras_loss(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        """Keras 3's compiled loss of one batch (nested ``y``/``y_pred`` as the model's
+        outputs); builds on first use. A float32 scalar Tensor, or None with no loss."""
+        preds = jax.tree_util.tree_leaves(y_pred, is_leaf=lambda t: isinstance(t, TensorLike))
+        if self.losses is None:
+            names = sorted(y_pred) if isinstance(y_pred, dict) else (
+                ["output"] if len(preds) == 1 else [f"output_{i}" for i in range(len(preds))])
+            self.build(y_pred, names)
+        if all(loss is None for loss in self.losses):
+            return None
+        trues = jax.tree_util.tree_leaves(y_true, is_leaf=lambda t: t is None or isinstance(t, TensorLike))
+        if len(trues) != len(preds):
+            raise ValueError(f"compiled loss: argument `y_true` has {len(trues)} arrays but `y_pred` has {len(preds)}")
+        weights = jax.tree_util.tree_leaves(sample_weight, is_leaf=lambda t: isinstance(t, TensorLike))
+        weights = [None] * len(preds) if sample_weight is None else weights * len(preds) if len(weights) == 1 else weights
+        if self._op is None:  # one recorded op, so a GradientTape in the step differentiates it
+            def compiled_loss(y_true, y_pred, sample_weight):
+                return self.compute(list(y_true), list(y_pred), list(sample_weight), None, [])[0]
+
+            self._op = dispatch.Op("CompiledLoss", compiled_loss, ("y_true", "y_pred", "sample_weight"),
+                                   ("y_true", "y_pred", "sample_weight"), (), jit=False)
+        return dispatch.call(self._op, (trues, preds, weights), {})
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None, regularization_losses: Any = None) -> Any:
+        """Keras 2's ``model.compiled_loss(...)``: the compiled loss plus
+        ``regularization_losses``; updates the ``loss`` tracker, as Keras 2 did."""
+        total = self.keras_loss(y_true, y_pred, sample_weight)
+        total = Tensor._wrap(jnp.zeros((), jnp.float32)) if total is None else total
+        for r in regularization_losses or []:
+            total = total + Tensor._wrap(jnp.sum(r._read() if isinstance(r, TensorLike) else jnp.asarray(r)).astype(jnp.float32))
+        if self.tracker is not None:
+            rows = jax.tree_util.tree_leaves(y_pred, is_leaf=lambda t: isinstance(t, TensorLike))[0]
+            self.tracker.update_state(total, sample_weight=Tensor._wrap(jnp.asarray(rows.shape[0], jnp.float32)))
+        return total
 
 
 def _expand(mask: Any, like: Any) -> Any:

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax
+import jax.numpy as jnp
+
 from xlaflow.metrics import registry as metric_registry
 from xlaflow.metrics.base import Metric
 from xlaflow.metrics.reduction import MeanMetricWrapper
-from xlaflow.ops.tensor import Tensor
+from xlaflow.ops.tensor import Tensor, TensorLike
 
 
 def resolve_metric(identifier: Any, loss: Any, y_true: Any, y_pred: Any) -> Metric:
@@ -61,13 +64,21 @@ def _as_list(s: Any) -> list:
 
 
 class CompiledMetrics:
-    """The metrics of a compiled model, matched to its outputs."""
+    """The metrics of a compiled model, matched to its outputs.
+
+    It is itself one entry of ``model.metrics``, named ``compile_metrics`` as in Keras 3:
+    ``update_state(y, y_pred)`` updates them all and ``result()`` is the dict of their
+    results, so a custom ``train_step`` that loops over ``self.metrics`` works.
+    """
+
+    name = "compile_metrics"
 
     def __init__(self, metrics: Any = None, weighted_metrics: Any = None):
         self._spec = metrics
         self._weighted_spec = weighted_metrics
         self.metrics: list[tuple[int, Metric, bool]] = []  # (output index, metric, weighted)
         self.built = False
+        self.loss_source: Any = None  # the CompiledLoss (metrics like "accuracy" resolve by the loss)
 
     def build(self, y_true: list, y_pred: list, losses: list, names: list[str]) -> None:
         """Creates the metric objects for flattened outputs (arrays or shapes)."""
@@ -97,3 +108,40 @@ class CompiledMetrics:
                 sw = row_mask if sw is None else sw * row_mask.reshape(row_mask.shape + (1,) * (sw.ndim - 1))
             m.update_state(Tensor._wrap(y_true[i]), Tensor._wrap(y_pred[i]),
                            sample_weight=None if sw is None else Tensor._wrap(sw))
+
+    # -- the Keras API a custom train_step calls ----------------------------------------
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        """Keras' ``compiled_metrics.update_state`` (nested ``y``/``y_pred`` as the
+        model's outputs); builds the metrics on first use."""
+        is_tensor = lambda t: isinstance(t, TensorLike)  # noqa: E731
+        arr = lambda t: None if t is None else t._read() if is_tensor(t) else jnp.asarray(t)  # noqa: E731
+        preds = [arr(p) for p in jax.tree_util.tree_leaves(y_pred, is_leaf=is_tensor)]
+        trues = [arr(t) for t in jax.tree_util.tree_leaves(y_true, is_leaf=lambda t: t is None or is_tensor(t))]
+        if y_true is None:
+            trues = [None] * len(preds)
+        if not self.built:
+            names = sorted(y_pred) if isinstance(y_pred, dict) else (
+                ["output"] if len(preds) == 1 else [f"output_{i}" for i in range(len(preds))])
+            losses = self.loss_source.losses if self.loss_source is not None and self.loss_source.losses else [None] * len(preds)
+            self.build(trues, preds, losses, names)
+        weights = [arr(w) for w in jax.tree_util.tree_leaves(sample_weight, is_leaf=is_tensor)]
+        weights = [None] * len(preds) if sample_weight is None else weights * len(preds) if len(weights) == 1 else weights
+        self.update(trues, preds, weights, None)
+
+    @property
+    def has_metrics(self) -> bool:
+        """Whether ``compile`` named any metric."""
+        return bool(_as_list(self._spec) or _as_list(self._weighted_spec)) if not isinstance(
+            self._spec, dict) and not isinstance(self._weighted_spec, dict) else True
+
+    @property
+    def variables(self) -> list:
+        return [v for m in self.objects for v in m.variables]
+
+    def reset_state(self) -> None:
+        for m in self.objects:
+            m.reset_state()
+
+    def result(self) -> dict:
+        """``{name: result}`` of every compiled metric."""
+        return {m.name: m.result() for m in self.objects}

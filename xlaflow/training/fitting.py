@@ -85,11 +85,12 @@ class FitMixin:
             if y is not None:
                 raise ValueError(f"{owner}: argument `y` must be None when `x` is a dataset or generator "
                                  f"(it yields the targets). Received: y of type {type(y).__name__}")
-            return IteratorSource(x, steps)
+            return IteratorSource(x, steps, pad=not self.has_custom_step())
         _check_int(owner, "batch_size", batch_size, 1)
         x, y, sample_weight, n = data.standardize(x, y, sample_weight)
         sample_weight = data.class_weights(y, class_weight, sample_weight)
-        return ArraySource(x, y, sample_weight, n, batch_size or 32, steps, resident=passes > 1)
+        return ArraySource(x, y, sample_weight, n, batch_size or 32, steps, resident=passes > 1,
+                           pad=not self.has_custom_step())
 
     def _per_dispatch(self, callbacks: Any, steps: int | None, kind: str = "train") -> int:
         spe = getattr(self, "steps_per_execution", "auto")
@@ -217,11 +218,12 @@ class FitMixin:
         owner = f"{type(self).__name__}.predict"
         verbose = _verbose(verbose)
         if data.is_iterator_input(x):
-            source = IteratorSource(x, steps)
+            source = IteratorSource(x, steps, pad=not self.has_custom_step())
         else:
             _check_int(owner, "batch_size", batch_size, 1)
             x, _, _, n = data.standardize(x)
-            source = ArraySource(x, None, None, n, batch_size or 32, steps, resident=False)
+            source = ArraySource(x, None, None, n, batch_size or 32, steps, resident=False,
+                                 pad=not self.has_custom_step())
         cbs = _callbacks(self, callbacks, verbose, 1, _steps_of(source), history=False)
         cbs.on_predict_begin()
         per_dispatch = self._per_dispatch(cbs, _steps_of(source), "predict")

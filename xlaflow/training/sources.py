@@ -28,6 +28,7 @@ import numpy as np
 
 from xlaflow.data import adapter
 from xlaflow.training import data, host_rows
+from xlaflow.utils.py_dataset import PyDataset
 
 
 class ArraySource:
@@ -42,8 +43,9 @@ class ArraySource:
     """
 
     def __init__(self, x: Any, y: Any, sample_weight: Any, n: int, batch_size: int, steps: int | None = None,
-                 resident: bool = True):
+                 resident: bool = True, pad: bool = True):
         self.n = n
+        self.pad = pad  # False: the ragged last batch comes at its own size (custom steps see real rows only)
         self.batch_size = batch_size
         self.resident = resident
         self.host = {"x": x, "y": y, "sw": sample_weight}
@@ -92,8 +94,16 @@ class ArraySource:
         idx, mask = idx.reshape(steps, bs), mask.reshape(steps, bs)
         in_place = 0 if shuffle or self.views is None else min(steps, self.n // bs)  # full batches read in place
         start = skip
+        ragged = used < total
         while start < steps:
             k = min(per_dispatch, (in_place if start < in_place else steps) - start)
+            if not self.pad and ragged and start + k == steps:
+                if k > 1:
+                    k -= 1  # the full steps first; the ragged one next, alone
+                else:
+                    real = used - start * bs
+                    yield start, 1, self._rows(idx[start][:real], None, not shuffle), None, None
+                    return
             sl = start if k == 1 else slice(start, start + k)
             multi = None if k == 1 else k
             if start < in_place:
@@ -115,8 +125,9 @@ class IteratorSource:
     where it stopped in the next epoch, as Keras does. An infinite Dataset needs it.
     """
 
-    def __init__(self, iterable: Any, steps: int | None = None, what: str = "x"):
+    def __init__(self, iterable: Any, steps: int | None = None, what: str = "x", pad: bool = True):
         self.iterable = iterable
+        self.pad = pad  # False: batches keep their own sizes (custom steps see real rows only)
         self.is_dataset = adapter.is_dataset(iterable)
         if self.is_dataset and steps is None:
             if adapter.is_infinite(iterable):
@@ -127,7 +138,8 @@ class IteratorSource:
         self._iterator: Any = None
         self._bucket: int | None = None
         self._exhausted = False
-        self.known_steps = steps if steps is not None else adapter.steps(iterable) if self.is_dataset else None
+        self.known_steps = steps if steps is not None else adapter.steps(iterable) if self.is_dataset else (
+            len(iterable) if isinstance(iterable, PyDataset) else None)
 
     def _numpy_iter(self) -> Any:
         if self.is_dataset:
@@ -136,7 +148,7 @@ class IteratorSource:
 
     def _batches(self) -> Iterator[dict]:
         """Each element as a padded batch dict ``{x, y, sw, mask}``."""
-        reusable = self.is_dataset or isinstance(self.iterable, (list, tuple))
+        reusable = self.is_dataset or isinstance(self.iterable, (list, tuple, PyDataset))
         if self._iterator is None or (reusable and self.steps is None):
             self._iterator = self._numpy_iter()
         step = 0
@@ -155,6 +167,10 @@ class IteratorSource:
                 return
             x, y, sw = data.unpack_element(element)
             x, y, sw, n = data.standardize(x, y, sw)
+            if not self.pad:
+                yield {"x": x, "y": y, "sw": sw, "mask": None}
+                step += 1
+                continue
             if self._bucket is None:
                 self._bucket = n
             size = self._bucket if n <= self._bucket else data.bucket(n)

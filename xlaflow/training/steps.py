@@ -34,6 +34,7 @@ import jax.numpy as jnp
 from xlaflow._core import rows, state
 from xlaflow.ops.tensor import Tensor, TensorLike
 from xlaflow.training.host_rows import HostRows
+from xlaflow.utils.packing import pack_x_y_sample_weight
 
 
 def _arr(t: Any) -> Any:
@@ -101,7 +102,7 @@ class Steps:
         with rows.row_mask(mask):
             y_pred = self.model(_wrap(x), training=training)
         true, pred, weights = self._targets(y, sw, y_pred)
-        total, per_output = self.loss(true, pred, weights, mask, self.model.losses)
+        total, per_output = self.loss.compute(true, pred, weights, mask, self.model.losses)
         return total, (true, pred, weights, per_output)
 
     def _track(self, total: Any, aux: tuple, mask: Any, batch_rows: int) -> dict:
@@ -190,6 +191,42 @@ class Steps:
         x, _, _, mask = unpack(per_step, shared)
         with rows.row_mask(mask):
             return self.model(_wrap(x), training=False)
+
+    # -- a subclass's own train_step / test_step / predict_step -----------------------
+    def custom(self, kind: str, per_step: dict, shared: Any = None, *, reset: bool = False, pack: bool = False) -> Any:
+        """The model's ``<kind>_step(data)`` on one (unpadded) batch; its dict is the logs."""
+        x, y, sw, _ = unpack(per_step, shared)
+        model = self.model
+        layers = model._flatten_layers()
+        for layer in layers:
+            layer._losses = []
+        if reset and kind != "predict":
+            model.reset_metrics()
+        data = pack_x_y_sample_weight(_wrap(x), None if y is None else _wrap(y), None if sw is None else _wrap(sw))
+        try:
+            out = getattr(model, f"{kind}_step")(data)
+        finally:
+            for layer in layers:
+                layer._losses = []  # traced values never outlive the step
+        if kind == "predict":
+            return out
+        logs = _flat_logs(out, f"{type(model).__name__}.{kind}_step")
+        self.log_names = list(logs)
+        return self.packed(logs) if pack else logs
+
+
+def _flat_logs(out: Any, owner: str) -> dict:
+    """A custom step's returned logs as ``{name: array}`` (a metric's dict result merged in)."""
+    if not isinstance(out, dict):
+        raise TypeError(f"{owner} must return a dict of logs, e.g. {{'loss': loss}} or "
+                        f"{{m.name: m.result() for m in self.metrics}}. Received: {type(out).__name__}")
+    logs: dict = {}
+    for name, value in out.items():
+        if isinstance(value, dict):
+            logs.update(_flat_logs(value, owner))
+        else:
+            logs[name] = _arr(value) if isinstance(value, TensorLike) else jnp.asarray(value)
+    return logs
 
 
 def _rows(x: Any) -> int:

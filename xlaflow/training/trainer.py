@@ -40,6 +40,7 @@ from xlaflow.training.compiled_loss import CompiledLoss, check_labels
 from xlaflow.training.compiled_metrics import CompiledMetrics
 from xlaflow.training.host_rows import HostRows
 from xlaflow.training.fitting import FitMixin
+from xlaflow.training.step_api import StepAPI
 from xlaflow.training.steps import Steps
 
 
@@ -61,7 +62,7 @@ def _captured_trainable(model: Any, snapshot: dict) -> list:
     return out
 
 
-class Trainer(FitMixin):
+class Trainer(StepAPI, FitMixin):
     """The training half of ``keras.Model`` (see the module docstring)."""
 
     _compiled = False
@@ -98,7 +99,11 @@ class Trainer(FitMixin):
         self.compiled_loss = CompiledLoss(loss, loss_weights)
         self.compiled_metrics = CompiledMetrics(metrics, weighted_metrics)
         self._loss_tracker = Mean(name="loss")
-        self.run_eagerly = bool(run_eagerly) or jit_compile is False
+        self.compiled_loss.tracker = self._loss_tracker
+        self.compiled_metrics.loss_source = self.compiled_loss
+        # jit_compile=False is accepted (Keras files saved on TF carry it): XLA compiles the
+        # step all the same; run_eagerly=True is what runs it op by op.
+        self.run_eagerly = bool(run_eagerly)
         self.steps_per_execution = steps_per_execution
         self._trainable_snapshot = {id(layer): layer._trainable for layer in self._flatten_layers()}
         self._steps: Steps | None = None
@@ -129,11 +134,14 @@ class Trainer(FitMixin):
 
     @property
     def metrics(self) -> list:
-        """The loss tracker followed by the compiled metrics (Keras 3's ``model.metrics``)."""
+        """The loss tracker, the compiled metrics, then the Metric objects assigned as the
+        model's attributes (Keras 3's ``model.metrics``)."""
+        tracked = self._tracked_metrics()
         if not self._compiled:
-            return []
+            return tracked
         per_output = [t for t in getattr(self, "_output_loss_trackers", []) if t is not None]
-        return [self._loss_tracker] + per_output + self.compiled_metrics.objects
+        compiled = [self.compiled_metrics] if self.compiled_metrics.has_metrics else []
+        return [self._loss_tracker] + per_output + compiled + tracked
 
     @property
     def metrics_names(self) -> list[str]:
@@ -161,6 +169,9 @@ class Trainer(FitMixin):
         if self._steps is not None:
             return
         rng.key_variable()
+        if self.has_custom_step():
+            self._prepare_custom()
+            return
         y_pred = self._output_specs(x)
         if not self._compiled:  # predict only
             self._steps = Steps(self, [], None, None, None)
@@ -190,6 +201,18 @@ class Trainer(FitMixin):
             "test": StatefulProgram(self._steps.test, name=f"{self.name}.test_step"),
             "predict": StatefulProgram(self._steps.predict, name=f"{self.name}.predict_step"),
         }
+
+    def _prepare_custom(self) -> None:
+        """A subclass's own steps: traced as they are; the compiled loss and metrics, and
+        the optimizers, build themselves on first use inside the first trace."""
+        if not self._compiled:
+            self.compiled_loss = CompiledLoss(None, None)
+            self.compiled_metrics = CompiledMetrics(None, None)
+            self._loss_tracker = Mean(name="loss")
+        self._steps = Steps(self, [], self.compiled_loss, self.compiled_metrics, self._loss_tracker)
+        version = lambda: getattr(getattr(self, "optimizer", None), "_hyper_version", 0)  # noqa: E731
+        self._programs = {kind: StatefulProgram(functools.partial(self._steps.custom, kind), name=f"{self.name}.{kind}_step",
+                                                version=version) for kind in ("train", "test", "predict")}
 
     def _output_specs(self, x: Any) -> Any:
         """The model's outputs for a one-row sample of ``x``, as shapes and dtypes.
@@ -240,7 +263,7 @@ class Trainer(FitMixin):
             scope.commit()
             outs.append(jax.tree_util.tree_map(lambda t: t._read() if isinstance(t, TensorLike) else t, out,
                                                is_leaf=lambda t: isinstance(t, TensorLike)))
-        if collect:
+        if collect and steps is not None:
             return jax.tree_util.tree_map(lambda *a: np.stack(a), *outs)
         return outs[-1]
 
@@ -253,6 +276,9 @@ class Trainer(FitMixin):
                             f"Received: {type(x).__name__}; use fit/evaluate/predict for datasets and generators")
         x, y, sample_weight, n = data.standardize(x, y, sample_weight)
         batch = {"x": x, "y": y, "sw": sample_weight}
+        if self.has_custom_step():  # a custom step sees the batch as it is
+            batch["mask"] = None
+            return batch, n
         if state.current() is None:  # every size runs padded to its bucket, with a row mask
             size = data.bucket(n)
             if size != n:
