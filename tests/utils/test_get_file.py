@@ -126,3 +126,25 @@ def test_extracted_folder_placed_by_hand_is_used(home):
     folder.mkdir(parents=True)
     out = keras.utils.get_file("cifar-10-batches-py-target", "http://example.invalid/c.tar.gz", extract=True)
     assert out == str(folder.parent)
+
+
+def test_offline_mode_never_downloads(home, tmp_path, monkeypatch):
+    monkeypatch.setenv("XLAFLOW_OFFLINE", "1")
+    url = _source(tmp_path, "o.bin", b"remote")
+    with pytest.raises(gf.DownloadError, match="XLAFLOW_OFFLINE=1 forbids downloading") as info:
+        keras.utils.get_file("o.bin", url)
+    assert str(home / "datasets" / "o.bin") in str(info.value)
+    cached = home / "datasets" / "o.bin"
+    cached.write_bytes(b"synthetic")
+    with pytest.warns(UserWarning, match="does not match the expected sha256"):
+        path = keras.utils.get_file("o.bin", url, file_hash="1" * 64)
+    assert pathlib.Path(path).read_bytes() == b"synthetic"
+
+
+def test_stale_file_and_failed_download_suggests_offline_mode(home, tmp_path):
+    cached = home / "datasets" / "z.bin"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"old")
+    with pytest.raises(gf.DownloadError, match="set XLAFLOW_OFFLINE=1"):
+        keras.utils.get_file("z.bin", (tmp_path / "nope.bin").as_uri(), file_hash="2" * 64)
+    assert cached.read_bytes() == b"old"  # the failed download left the cached file alone

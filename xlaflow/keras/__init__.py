@@ -8,6 +8,7 @@ from xlaflow.keras import (  # noqa: F401
     activations,
     callbacks,
     constraints,
+    datasets,
     initializers,
     layers,
     losses,

@@ -15,7 +15,9 @@ A download streams into a temporary file beside the target, is checked against
 then renamed over the target: an interrupted or corrupted download never becomes the
 cached file. Progress is shown with :class:`~xlaflow.callbacks.Progbar`. Without
 network access the error names the URL and the exact path where the file can be
-placed by hand. Archives are extracted by :mod:`xlaflow.utils.extract` (path,
+placed by hand; with ``XLAFLOW_OFFLINE=1`` nothing is downloaded, and a cached file
+whose hash differs (a synthetic or older copy placed by hand) is used with a warning
+instead of being replaced. Archives are extracted by :mod:`xlaflow.utils.extract` (path,
 link and bomb checks). One difference from Keras: an archive's extraction is
 reused while its directory exists, where Keras extracts again on every call.
 """
@@ -29,12 +31,14 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 from typing import Any
 
 from xlaflow.saving.atomic import atomic_path
 from xlaflow.utils.extract import extract_archive
 
 _CHUNK = 1 << 16
+OFFLINE_ENV = "XLAFLOW_OFFLINE"
 
 
 class DownloadError(OSError):
@@ -161,13 +165,19 @@ def get_file(fname: Any = None, origin: str | None = None, untar: bool = False, 
 
     downloaded = False
     if force_download or not _usable(target, file_hash, hash_algorithm):
-        if os.path.exists(target) and not force_download:
-            print(f"A local file was found at {target}, but its {_algorithm_name(hash_algorithm, file_hash)} hash does "
-                  f"not match {file_hash}: downloading it again.")
         if not force_download and extraction_dir and os.path.isdir(extraction_dir) and not os.path.exists(target):
             return extraction_dir  # placed by hand, already extracted
-        _download(origin, target, file_hash, hash_algorithm, extraction_dir)
-        downloaded = True
+        stale = os.path.isfile(target) and not force_download
+        if stale and offline():
+            warnings.warn(f"get_file: the cached file {target} does not match the expected "
+                          f"{_algorithm_name(hash_algorithm, file_hash)} hash {file_hash}; using it as it is because "
+                          f"{OFFLINE_ENV}=1 forbids downloading a fresh copy.", stacklevel=2)
+        else:
+            if stale:
+                print(f"A local file was found at {target}, but its {_algorithm_name(hash_algorithm, file_hash)} hash does "
+                      f"not match {file_hash}: downloading it again.")
+            _download(origin, target, file_hash, hash_algorithm, extraction_dir, stale)
+            downloaded = True
     if extraction_dir is None:
         return target
     if downloaded or not os.path.isdir(extraction_dir):
@@ -180,8 +190,21 @@ def _usable(path: str, file_hash: str | None, algorithm: str) -> bool:
     return os.path.isfile(path) and (file_hash is None or validate_file(path, file_hash, algorithm))
 
 
-def _download(origin: str, target: str, file_hash: str | None, algorithm: str, extraction_dir: str | None) -> None:
+def offline() -> bool:
+    """Whether ``XLAFLOW_OFFLINE=1``: ``get_file`` then never downloads (a missing file is
+    an error naming where to place it; a cached file whose hash differs is used, with a warning)."""
+    return os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def _download(origin: str, target: str, file_hash: str | None, algorithm: str, extraction_dir: str | None,
+              stale: bool = False) -> None:
     """Streams ``origin`` to ``target`` atomically, checking the hash before the rename."""
+    where = f"{target}" + (f" (or its extracted contents in {extraction_dir}{os.sep})" if extraction_dir else "")
+    check = f" Its {_algorithm_name(algorithm, file_hash)} hash must be {file_hash}." if file_hash else ""
+    keep = f" To use the cached file as it is, set {OFFLINE_ENV}=1." if stale else ""
+    if offline():
+        raise DownloadError(f"get_file: {target} is not in the cache and {OFFLINE_ENV}=1 forbids downloading {origin}. "
+                            f"Download that URL on another machine and place the file at {where}.{check}")
     print(f"Downloading data from {origin}")
     try:
         with atomic_path(target) as tmp:
@@ -198,11 +221,9 @@ def _download(origin: str, target: str, file_hash: str | None, algorithm: str, e
             raise  # a local write error, not a fetch failure
         reason = getattr(e, "reason", None) or e
         code = f"HTTP {e.code} " if isinstance(e, urllib.error.HTTPError) else ""
-        where = f"{target}" + (f" (or its extracted contents in {extraction_dir}{os.sep})" if extraction_dir else "")
-        check = f" Its {_algorithm_name(algorithm, file_hash)} hash must be {file_hash}." if file_hash else ""
         raise DownloadError(
             f"URL fetch failure on {origin}: {code}{reason}. Without network access, download that URL on another "
-            f"machine and place the file at {where}.{check}"
+            f"machine and place the file at {where}.{check}{keep}"
         ) from e
 
 
@@ -225,4 +246,4 @@ def _stream(response: Any, out: Any) -> None:
     os.fsync(out.fileno())
 
 
-__all__ = ["DownloadError", "get_file", "hash_file", "keras_home", "validate_file"]
+__all__ = ["DownloadError", "OFFLINE_ENV", "get_file", "hash_file", "keras_home", "offline", "validate_file"]
