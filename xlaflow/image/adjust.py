@@ -9,6 +9,7 @@ adjusted as they are. ``per_image_standardization`` always returns float32.
 from __future__ import annotations
 
 import jax.numpy as jnp
+import numpy as np
 
 from xlaflow.image._checks import at_least_3d
 from xlaflow.image.convert import check_image, convert_array, to_float
@@ -40,21 +41,26 @@ def adjust_contrast(images, contrast_factor):
 
 
 @op("AdjustGamma", tensors=("image", "gamma", "gain"))
+def _adjust_gamma(image, gamma, gain):
+    check_image(image, "adjust_gamma")
+    x = to_float(image)
+    out = jnp.asarray(gain).astype(x.dtype) * x ** jnp.asarray(gamma).astype(x.dtype)
+    return convert_array(out, image.dtype, saturate=True)
+
+
 def adjust_gamma(image, gamma=1, gain=1):
     """``gain * image ** gamma`` (in float units).
 
     Raises:
       ValueError: a concrete ``gamma`` below 0.
     """
-    check_image(image, "adjust_gamma")
     try:
-        if float(gamma) < 0:
-            raise ValueError(f"adjust_gamma: argument `gamma` must be a non-negative real number. Received: gamma={float(gamma)}")
-    except TypeError:
-        pass  # a traced gamma
-    x = to_float(image)
-    out = jnp.asarray(gain).astype(x.dtype) * x ** jnp.asarray(gamma).astype(x.dtype)
-    return convert_array(out, image.dtype, saturate=True)
+        g = float(np.asarray(gamma))
+    except Exception:  # a traced gamma: checked only eagerly, as in TF
+        g = 0.0
+    if g < 0:
+        raise ValueError(f"adjust_gamma: argument `gamma` must be a non-negative real number. Received: gamma={g}")
+    return _adjust_gamma(image, gamma, gain)
 
 
 @op("PerImageStandardization", tensors=("image",))

@@ -278,7 +278,7 @@ def encode_png(image, compression=-1, name=None):
         if arr.shape[-1] != 1:
             raise NotImplementedError("encode_png: 16-bit images with more than one channel are not supported by "
                                       f"xlaflow's (Pillow) encoder. Received: shape {list(arr.shape)}")
-        img = Image.fromarray(arr[..., 0].astype(np.uint16), "I;16")
+        img = Image.fromarray(np.ascontiguousarray(arr[..., 0], dtype=np.uint16))  # mode I;16
     else:
         img = Image.fromarray(arr[..., 0] if arr.shape[-1] == 1 else arr, _MODES[arr.shape[-1]])
     buf = io.BytesIO()

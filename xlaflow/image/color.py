@@ -103,16 +103,20 @@ def _from_sextants(h: Any, vmin: Any, vmax: Any) -> Any:
     return jnp.stack(out, axis=-1)
 
 
-@op("AdjustHue", tensors=("image", "delta"))
-def adjust_hue(image, delta):
-    """``image`` [..., 3] with its hue rotated by ``delta`` (a fraction of a turn, in [-1, 1]).
+def _check_range(value: Any, lo: float, hi: float, fn: str, arg: str) -> None:
+    """Raises ValueError if ``value`` is known now (not traced) and outside [lo, hi]."""
+    try:
+        v = float(np.asarray(value))
+    except Exception:  # a traced value: TF checks it only eagerly too
+        return
+    if not lo <= v <= hi:
+        raise ValueError(f"{fn}: argument `{arg}` must be in the interval [{lo:g}, {hi:g}]. Received: {arg}={v}")
 
-    Raises:
-      ValueError: a concrete ``delta`` outside [-1, 1], or not 3 channels.
-    """
+
+@op("AdjustHue", tensors=("image", "delta"))
+def _adjust_hue(image, delta):
     check_image(image, "adjust_hue")
     rgb(image, "adjust_hue")
-    _check_range(delta, -1.0, 1.0, "adjust_hue", "delta")
     x = to_float(image).astype(jnp.float32)
     h, vmin, vmax = _sextants(x[..., 0], x[..., 1], x[..., 2])
     h = h + jnp.asarray(delta, jnp.float32) * 6
@@ -124,13 +128,14 @@ def adjust_hue(image, delta):
     return convert_array(out, image.dtype)
 
 
-def _check_range(value: Any, lo: float, hi: float, fn: str, arg: str) -> None:
-    try:
-        v = float(value)
-    except Exception:  # a traced value: checked by TF only eagerly too
-        return
-    if not lo <= v <= hi:
-        raise ValueError(f"{fn}: argument `{arg}` must be in the interval [{lo:g}, {hi:g}]. Received: {arg}={v}")
+def adjust_hue(image, delta, name=None):
+    """``image`` [..., 3] with its hue rotated by ``delta`` (a fraction of a turn, in [-1, 1]).
+
+    Raises:
+      ValueError: a concrete ``delta`` outside [-1, 1], or not 3 channels.
+    """
+    _check_range(delta, -1.0, 1.0, "adjust_hue", "delta")
+    return _adjust_hue(image, delta)
 
 
 @op("AdjustSaturation", tensors=("image", "saturation_factor"))

@@ -82,7 +82,7 @@ def _factor_range(lower, upper, fn):
 _brightness, _s_brightness = _make("RandomBrightness", "random_brightness", adjust.adjust_brightness.op.impl, _delta_range(None))
 _contrast, _s_contrast = _make("RandomContrast", "random_contrast", adjust.adjust_contrast.op.impl, _factor_range)
 _saturation, _s_saturation = _make("RandomSaturation", "random_saturation", color.adjust_saturation.op.impl, _factor_range)
-_hue, _s_hue = _make("RandomHue", "random_hue", color.adjust_hue.op.impl, _delta_range(0.5))
+_hue, _s_hue = _make("RandomHue", "random_hue", color._adjust_hue.op.impl, _delta_range(0.5))
 
 
 def random_brightness(image, max_delta, seed=None):
