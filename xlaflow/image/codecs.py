@@ -85,9 +85,11 @@ def _to_array(img: Any, channels: int, sixteen: bool) -> np.ndarray:
         arr = np.clip(np.asarray(img, dtype=np.int64), 0, 65535).astype(np.uint16)
         arr = arr if sixteen else (arr >> 8).astype(np.uint8)
         return arr[..., None]
-    if want == 1 and _native_channels(img) >= 3:  # libpng's RGB -> gray: (9798 R + 19235 G + 3735 B) >> 15
+    if want == 1 and _native_channels(img) >= 3:  # libpng's RGB -> gray with TF's (0.299, 0.587) in fixed point
         rgb_ = np.asarray(img.convert("RGB"), dtype=np.int64)
-        arr = ((rgb_ @ np.array([9798, 19235, 3735])) >> 15).astype(np.uint8)[..., None]
+        gray = (rgb_ @ np.array([9797, 19234, 3737])) >> 15
+        arr = np.where((rgb_[..., 0] == rgb_[..., 1]) & (rgb_[..., 1] == rgb_[..., 2]), rgb_[..., 0], gray)
+        arr = arr.astype(np.uint8)[..., None]
         return arr.astype(np.uint16) * np.uint16(257) if sixteen else arr
     if img.mode != _MODES[want]:
         img = img.convert(_MODES[want])
@@ -213,6 +215,28 @@ def image_format(data: bytes) -> str | None:
     return None
 
 
+def decode_image_array(data: bytes, channels: int, fn: str, expand_animations: bool = False,
+                       sixteen: bool = False) -> np.ndarray:
+    """The pixels of a JPEG, PNG, GIF or BMP file as a host array (uint8, or uint16 for a
+    PNG with ``sixteen``): [H, W, C], or [frames, H, W, 3] for a GIF with ``expand_animations``."""
+    kind = image_format(data)
+    if kind is None:
+        from xlaflow._core.errors import InvalidArgumentError
+
+        raise InvalidArgumentError(f"{fn}: unknown image file format (first bytes {data[:8]!r}); expected JPEG, PNG, GIF or BMP.")
+    if kind == "jpeg":
+        if channels == 4:
+            raise ValueError(f"{fn}: argument `channels` must be None, 0, 1 or 3 for a JPEG. Received: channels=4")
+        return _jpeg_array(data, channels, 1, fn)
+    img = _open(data, fn)
+    if kind != "gif":
+        return _to_array(img, channels, sixteen and kind == "png")
+    if channels not in (0, 3):
+        raise ValueError(f"{fn}: argument `channels` must be None, 0 or 3 for a GIF. Received: channels={channels}")
+    frames = _gif_frames(img)
+    return frames if expand_animations else frames[0]
+
+
 def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None, expand_animations=True):
     """Decodes a JPEG, PNG, GIF or BMP image (detected from its first bytes).
 
@@ -229,30 +253,14 @@ def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None, expand_
 
     fn = "decode_image"
     data = as_bytes(contents, fn)
-    kind = image_format(data)
     d = dtypes.canonical(dtype)
+    if not (d.is_floating or d in (dtypes.uint8, dtypes.uint16)):
+        raise ValueError(f"{fn}: argument `dtype` must be uint8, uint16 or a float dtype. Received: {d.name}")
     channels = _channels_arg(channels, (0, 1, 3, 4), fn)
-    if kind is None:
-        from xlaflow._core.errors import InvalidArgumentError
-
-        raise InvalidArgumentError(f"{fn}: unknown image file format (first bytes {data[:8]!r}); expected JPEG, PNG, GIF or BMP.")
-    img = _open(data, fn)
-    sixteen = kind == "png" and d == dtypes.uint16
-    if kind == "gif":
-        if channels not in (0, 3):
-            raise ValueError(f"{fn}: argument `channels` must be None, 0 or 3 for a GIF. Received: channels={channels}")
-        arr = _gif_frames(img) if expand_animations else _gif_frames(img)[0]
-    elif kind == "jpeg":
-        if channels == 4:
-            raise ValueError(f"{fn}: argument `channels` must be None, 0, 1 or 3 for a JPEG. Received: channels=4")
-        arr = _jpeg_array(data, channels, 1, fn)
-    else:
-        arr = _to_array(img, channels, sixteen)
+    arr = decode_image_array(data, channels, fn, expand_animations, sixteen=d == dtypes.uint16)
     if d.is_floating:
         arr = np.asarray(convert_array(arr, np.dtype(d.as_numpy_dtype)))
-    elif d not in (dtypes.uint8, dtypes.uint16):
-        raise ValueError(f"{fn}: argument `dtype` must be uint8, uint16 or a float dtype. Received: {d.name}")
-    elif d == dtypes.uint16 and not sixteen:
+    elif d == dtypes.uint16 and arr.dtype != np.uint16:
         arr = arr.astype(np.uint16) * np.uint16(257)
     return constant(arr)
 

@@ -4,6 +4,8 @@ image helpers (``image_dataset_from_directory``, ``load_img`` ...) (re-exports).
 from xlaflow.callbacks import Progbar  # noqa: F401
 from xlaflow.utils import get_random_seed, set_random_seed, to_categorical  # noqa: F401
 from xlaflow.utils.get_file import get_file  # noqa: F401
+from xlaflow.utils.image_dataset import image_dataset_from_directory  # noqa: F401
+from xlaflow.utils.image_utils import array_to_img, img_to_array, load_img, save_img  # noqa: F401
 
 from xlaflow._core.missing import missing as _missing  # noqa: E402
 
