@@ -218,6 +218,9 @@ def join(path, *paths):
     return os.path.join(as_path(path, "gfile.join", "path"), *(as_path(p, "gfile.join", "paths") for p in paths))
 
 
+__all__ = ["FileStatistics", "GFile", "copy", "exists", "glob", "isdir", "join", "listdir", "makedirs", "mkdir", "remove",
+           "rename", "rmtree", "stat", "walk"]
+
 from xlaflow._core.missing import missing as _missing  # noqa: E402
 
 __getattr__ = _missing("tf.io.gfile")

@@ -25,3 +25,10 @@ def load_data(path: str = "boston_housing.npz", test_split: float = 0.2, seed: i
     with np.load(fetch("boston_housing.npz", SHA256, path), allow_pickle=False) as f:
         x, y = f["x"], f["y"]
     return shuffled_split(x, y, test_split, seed)
+
+
+__all__ = ["load_data"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.datasets.boston_housing")

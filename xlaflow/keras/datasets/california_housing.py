@@ -34,3 +34,10 @@ def load_data(version: str = "large", path: str = "california_housing.npz", test
     elif version != "large":
         raise ValueError(f"Argument `version` must be one of 'small', 'large'. Received: version={version!r}")
     return shuffled_split(x, y, test_split, seed)
+
+
+__all__ = ["load_data"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.datasets.california_housing")

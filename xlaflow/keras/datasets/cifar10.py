@@ -33,3 +33,10 @@ def load_data() -> tuple:
     x_test, y_test = load_cifar_batch(os.path.join(root, "test_batch"))
     return ((x_train.transpose(0, 2, 3, 1), y_train.reshape(-1, 1)),
             (x_test.astype(np.uint8).transpose(0, 2, 3, 1), np.asarray(y_test).astype(np.uint8).reshape(-1, 1)))
+
+
+__all__ = ["load_data"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.datasets.cifar10")

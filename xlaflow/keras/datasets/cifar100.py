@@ -40,3 +40,10 @@ def load_data(label_mode: str = "fine") -> tuple:
         x, y = load_cifar_batch(os.path.join(root, part), label_key=f"{label_mode}_labels")
         out.append((x.transpose(0, 2, 3, 1), np.reshape(y, (len(y), 1))))
     return tuple(out)
+
+
+__all__ = ["load_data"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.datasets.cifar100")

@@ -36,3 +36,10 @@ def load_data() -> tuple:
     x_train = _read(paths[1], 16).reshape(len(y_train), 28, 28)
     x_test = _read(paths[3], 16).reshape(len(y_test), 28, 28)
     return (x_train, y_train), (x_test, y_test)
+
+
+__all__ = ["load_data"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.datasets.fashion_mnist")

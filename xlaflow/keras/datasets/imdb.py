@@ -68,3 +68,10 @@ def get_word_index(path: str = "imdb_word_index.json") -> dict:
     """The dict mapping each word to its rank (before ``index_from`` is added)."""
     with open(fetch("imdb_word_index.json", WORD_INDEX_MD5, path)) as f:
         return json.load(f)
+
+
+__all__ = ["get_word_index", "load_data"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.datasets.imdb")

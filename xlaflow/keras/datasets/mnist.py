@@ -21,3 +21,10 @@ def load_data(path: str = "mnist.npz") -> tuple:
     """
     with np.load(fetch("mnist.npz", SHA256, path), allow_pickle=False) as f:
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+
+
+__all__ = ["load_data"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.datasets.mnist")

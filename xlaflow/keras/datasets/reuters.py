@@ -65,3 +65,10 @@ def get_word_index(path: str = "reuters_word_index.json") -> dict:
 def get_label_names() -> tuple:
     """The 46 topic names, indexed by label."""
     return LABEL_NAMES
+
+
+__all__ = ["get_label_names", "get_word_index", "load_data"]
+
+from xlaflow._core.missing import missing as _missing  # noqa: E402
+
+__getattr__ = _missing("keras.datasets.reuters")
