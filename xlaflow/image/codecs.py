@@ -47,10 +47,13 @@ def as_bytes(contents: Any, fn: str, arg: str = "contents") -> bytes:
                     f"Received: {type(contents).__name__}{list(np.shape(contents)) if hasattr(contents, 'shape') else ''}")
 
 
+_PIL_FORMATS = {"png": ["PNG"], "jpeg": ["JPEG"], "gif": ["GIF"], "bmp": ["BMP", "DIB"]}
+
+
 def _open(data: bytes, fn: str) -> Any:
     Image = _pil()
     try:
-        img = Image.open(io.BytesIO(data))
+        img = Image.open(io.BytesIO(data), formats=_PIL_FORMATS.get(image_format(data)))
         img.load()
     except Exception as e:
         from xlaflow._core.errors import InvalidArgumentError

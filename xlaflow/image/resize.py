@@ -1,7 +1,7 @@
 """``tf.image.resize`` and ``tf.image.resize_with_pad``, with TensorFlow 2's values.
 
-Each axis is resampled with the spans of :mod:`xlaflow.image.resize_weights` (a gather
-and a weighted sum), so every method is differentiable with respect to the image and
+Each axis is resampled with the spans of :mod:`xlaflow.image.resize_weights` (one row
+gather and multiply-add per kernel tap), so every method is differentiable with respect to the image and
 runs as one compiled XLA program per shape. The result is float32, except for
 ``nearest``, which keeps the input's dtype (TF's rule). ``antialias`` matters for
 downsampling with the bilinear, bicubic and ScaleAndTranslate methods; ``nearest`` and
@@ -45,11 +45,23 @@ def _check_method(method: Any, fn: str) -> str:
 
 
 def _axis(x: Any, axis: int, in_size: int, out_size: int, method: str, antialias: bool) -> Any:
+    """Output row i of ``axis`` = sum_k w[i, k] * x[idx[i, k]], as one 1-D take per tap
+    ``k`` (XLA's CPU gather is fast for 1-D row indices and very slow for the 2-D
+    [out, K] index array; a dense matmul would also let one NaN pixel spread to every row)."""
     idx, w = resize_weights.spans(in_size, out_size, method, antialias)
-    gathered = jnp.take(x, jnp.asarray(idx), axis=axis)  # [..., out, K, ...]
-    shape = [1] * gathered.ndim
-    shape[axis], shape[axis + 1] = w.shape
-    return jnp.sum(gathered * jnp.asarray(w).reshape(shape), axis=axis + 1)
+    shape = [1] * x.ndim
+    shape[axis] = out_size
+    taps = [jnp.take(x, jnp.asarray(idx[:, k]), axis=axis) * jnp.asarray(w[:, k]).reshape(shape) for k in range(idx.shape[1])]
+    out = taps[0]
+    for t in taps[1:]:
+        out = out + t
+    return out
+
+
+def _nearest(x: Any, h: int, w: int, out_h: int, out_w: int) -> Any:
+    rows = jnp.asarray(resize_weights.nearest_indices(h, out_h))
+    cols = jnp.asarray(resize_weights.nearest_indices(w, out_w))
+    return jnp.take(jnp.take(x, rows, axis=1), cols, axis=2)
 
 
 def resize_array(images: Any, size: tuple[int, int], method: str, antialias: bool) -> Any:
@@ -58,9 +70,7 @@ def resize_array(images: Any, size: tuple[int, int], method: str, antialias: boo
     _, h, w, _ = images.shape
     out_h, out_w = size
     if method == "nearest":
-        rows = jnp.asarray(resize_weights.nearest_indices(h, out_h))
-        cols = jnp.asarray(resize_weights.nearest_indices(w, out_w))
-        return jnp.take(jnp.take(images, rows, axis=1), cols, axis=2)
+        return _nearest(images, h, w, out_h, out_w)
     x = images.astype(jnp.float32)
     x = _axis(x, 1, h, out_h, method, antialias)
     return _axis(x, 2, w, out_w, method, antialias)

@@ -89,6 +89,7 @@ def _pack(rows: list[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
     for i, row in enumerate(rows):
         for j, (src, weight) in enumerate(row):
             idx[i, j], w[i, j] = src, weight
+        idx[i, len(row):] = row[-1][0] if row else 0  # padding taps (weight 0) re-read the row's last source
     return idx, w
 
 
