@@ -55,12 +55,18 @@ def test_op_seed_and_stateless_seed_reproduce():
 ])
 def test_random_adjustment_is_an_adjustment_in_range(fn, args, adjust, lo, hi):
     out = fn(IMG, *args, seed=[7, 9]).numpy()
-    # find the factor: the adjustment with that factor reproduces the output
-    grid = np.linspace(lo, hi, 2001, dtype=np.float32)
-    errors = [np.abs(adjust(IMG, float(f)).numpy() - out).max() for f in grid[::50]]
-    best = grid[::50][int(np.argmin(errors))]
-    fine = grid[(grid >= best - 0.06) & (grid <= best + 0.06)]
-    assert min(np.abs(adjust(IMG, float(f)).numpy() - out).max() for f in fine) < 2e-3
+    # the output is the adjustment by some factor in [lo, hi): bisect-free search on a grid, then refine
+    def error(f):
+        return np.abs(adjust(IMG, float(f)).numpy() - out).max()
+
+    grid = np.linspace(lo, hi, 21)
+    best = grid[int(np.argmin([error(f) for f in grid]))]
+    step = (hi - lo) / 20
+    for _ in range(3):
+        fine = np.linspace(best - step, best + step, 9)
+        best = fine[int(np.argmin([error(f) for f in fine]))]
+        step /= 4
+    assert lo - 1e-6 <= best <= hi + 1e-6 and error(best) < 2e-3
 
 
 def test_random_crop_windows():

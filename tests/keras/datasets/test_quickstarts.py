@@ -92,7 +92,7 @@ def test_step(images, labels):
     test_loss(xent(labels, preds))
     test_acc(labels, preds)
 
-for epoch in range(3):
+for epoch in range(2):
     for m in (train_loss, train_acc, test_loss, test_acc):
         m.reset_state()
     for images, labels in train_data:
@@ -159,5 +159,5 @@ def test_beginner_quickstart(tmp_path, mnist_cache):
 def test_expert_quickstart(tmp_path, mnist_cache):
     out, error = _run(tmp_path, EXPERT)
     assert error is None, error
-    assert "Epoch 3, Loss:" in out
+    assert "Epoch 2, Loss:" in out
     assert float(out.split("RESULT")[1].split()[0]) > 0.9, out[-2000:]
