@@ -39,7 +39,8 @@ def load_data(path: str = "imdb.npz", num_words: int | None = None, skip_top: in
       label arrays as stored (int64).
 
     Raises:
-      ValueError: ``maxlen`` removes every review, or an unknown keyword is given.
+      ValueError: ``maxlen`` removes every review.
+      TypeError: an unknown keyword argument (Keras ignores them silently).
     """
     if kwargs:
         raise TypeError(f"imdb.load_data: unrecognized keyword arguments: {sorted(kwargs)}")
