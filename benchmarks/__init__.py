@@ -5,5 +5,5 @@ each has ``run() -> list[dict]`` returning rows ``{figure, value, reference, rat
 target}``.
 """
 
-MODULES = ["tape_and_function", "seed003_loop", "eager_call", "training", "cnn_fit", "data_pipeline", "session_step", "recurrent",
-           "startup", "custom_step"]
+MODULES = ["tape_and_function", "seed003_loop", "eager_call", "training", "cnn_fit", "data_pipeline", "image_pipeline",
+           "session_step", "recurrent", "startup", "custom_step"]

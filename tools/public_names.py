@@ -18,6 +18,10 @@ NAMESPACES = [
     "xlaflow.keras.models", "xlaflow.keras.optimizers", "xlaflow.keras.optimizers.schedules", "xlaflow.keras.losses",
     "xlaflow.keras.metrics", "xlaflow.keras.callbacks", "xlaflow.keras.activations", "xlaflow.keras.initializers",
     "xlaflow.keras.regularizers", "xlaflow.keras.constraints", "xlaflow.keras.utils", "xlaflow.keras.saving",
+    "xlaflow.image", "xlaflow.io", "xlaflow.io.gfile", "xlaflow.keras.datasets.mnist", "xlaflow.keras.datasets.fashion_mnist",
+    "xlaflow.keras.datasets.cifar10", "xlaflow.keras.datasets.cifar100", "xlaflow.keras.datasets.imdb",
+    "xlaflow.keras.datasets.reuters", "xlaflow.keras.datasets.boston_housing", "xlaflow.keras.datasets.california_housing",
+    "xlaflow.keras.preprocessing.image",
 ]
 SKIP = {"annotations", "Any", "Callable", "Iterable", "Iterator", "Sequence", "TYPE_CHECKING"}
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"

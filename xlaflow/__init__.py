@@ -5,7 +5,7 @@ re-exports: every name is defined in a private module under ``xlaflow/_core`` or
 ``xlaflow/ops`` (and the namespaces ``xlaflow.math``, ``nn``, ``linalg``, ``random``).
 """
 
-from xlaflow import config, data, dtypes, errors, keras, linalg, math, nn, random
+from xlaflow import config, data, dtypes, errors, image, io, keras, linalg, math, nn, random
 from xlaflow._core.dtypes import (
     DType,
     as_dtype,

@@ -40,6 +40,7 @@ from xlaflow.graph import (
     trainable_variables,
     variables_initializer,
 )
+from xlaflow.io import gfile_v1 as gfile  # noqa: F401 - tf.compat.v1.gfile (TF1's CamelCase names)
 from xlaflow.graph.variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, variable_scope
 from xlaflow.ops.random_ops import normal as random_normal
 from xlaflow.ops.random_ops import truncated_normal
