@@ -54,9 +54,9 @@ def test_gather_batch_dims():
 
 
 def test_gather_errors():
-    with pytest.raises(errors.IndexOutOfRangeError, match=r"gather: argument `indices` must hold indices in \[0, 3\). Received: index 3"):
+    with pytest.raises(errors.IndexOutOfRangeError, match=r"gather: indices\[1\] = 3 is not in \[0, 3\)"):
         G.gather(constant(P), [0, 3])
-    with pytest.raises(errors.IndexOutOfRangeError, match=r"Received: index -1"):
+    with pytest.raises(errors.IndexOutOfRangeError, match=r"gather: indices\[0\] = -1 is not in \[0, 3\)"):
         G.gather(constant(P), [-1])
     with pytest.raises(TypeError, match=r"gather: argument `indices` must be an integer tensor. Received: dtype=float32"):
         G.gather(constant(P), constant([1.0]))
@@ -85,7 +85,7 @@ def test_gather_nd():
 
 
 def test_gather_nd_errors():
-    with pytest.raises(errors.IndexOutOfRangeError, match=r"gather_nd: argument `indices` must hold indices in \[0, 4\). Received: index 4"):
+    with pytest.raises(errors.IndexOutOfRangeError, match=r"gather_nd: indices\[0\] = 4 is not in \[0, 4\)"):
         G.gather_nd(constant(P), [[0, 4]])
     with pytest.raises(errors.InvalidArgumentError, match=r"gather_nd: indices.shape\[-1\] \(3\) must be <= the rank of `params` \(2\)"):
         G.gather_nd(constant(P), [[0, 0, 0]])
@@ -223,9 +223,9 @@ def test_tensor_scatter_nd_update_and_add():
 
 
 def test_scatter_errors():
-    with pytest.raises(errors.IndexOutOfRangeError, match=r"tensor_scatter_nd_update: argument `indices` must hold indices in \[0, 3\). Received: index 3"):
+    with pytest.raises(errors.IndexOutOfRangeError, match=r"tensor_scatter_nd_update: indices\[0\] = 3 is not in \[0, 3\)"):
         G.tensor_scatter_nd_update(constant(P), [[3, 0]], [1.0])
-    with pytest.raises(errors.IndexOutOfRangeError, match=r"tensor_scatter_nd_add: argument `indices`"):
+    with pytest.raises(errors.IndexOutOfRangeError, match=r"tensor_scatter_nd_add: indices\[0\] = -1 is not in \[0, 4\)"):
         G.tensor_scatter_nd_add(constant(P), [[0, -1]], [1.0])
     with pytest.raises(errors.InvalidArgumentError, match=r"tensor_scatter_nd_update: arguments `tensor` and `updates` must have the same dtype"):
         G.tensor_scatter_nd_update(constant(P), [[0, 0]], constant([1]))
@@ -243,7 +243,7 @@ def test_embedding_lookup_rows_shards_and_max_norm():
     np.testing.assert_array_equal(G.embedding_lookup(shards, [[0, 5], [3, 2]]).numpy(), table[[[0, 5], [3, 2]]])
     row = table[5]
     np.testing.assert_allclose(G.embedding_lookup(table, [5], max_norm=1.0).numpy()[0], row / np.linalg.norm(row), rtol=1e-6)
-    with pytest.raises(errors.IndexOutOfRangeError, match=r"gather: argument `indices` must hold indices in \[0, 6\)"):
+    with pytest.raises(errors.IndexOutOfRangeError, match=r"gather: indices\[0\] = 6 is not in \[0, 6\)"):
         G.embedding_lookup(table, [6])
     with pytest.raises(ValueError, match=r"embedding_lookup: shards in `params` must have equal numbers of rows"):
         G.embedding_lookup([table[:3], table[3:5]], [0])

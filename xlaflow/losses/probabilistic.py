@@ -123,7 +123,7 @@ def _sparse_labels_in_range(y_true, y_pred, from_logits=False, ignore_class=None
     labels = y_true.astype(xp.int32)  # Keras casts float labels too
     if ignore_class is not None:
         labels = xp.where(labels == ignore_class, 0, labels)
-    value_checks.label_range(labels, y_pred.shape[axis])
+    value_checks.label_range(labels, y_pred.shape[axis], "sparse_categorical_crossentropy")
 
 
 @dispatch.op("KerasSparseCategoricalCrossentropy", tensors=("y_true", "y_pred"), check=_sparse_labels_in_range)

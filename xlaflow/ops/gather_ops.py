@@ -27,7 +27,7 @@ def _check_int(name: str, arg: str, idx) -> None:
 def check_in_range(name: str, arg: str, idx, limit) -> None:
     """TF's check that ``idx`` holds indices in [0, limit): eagerly an
     IndexOutOfRangeError at once, in a compiled program an error flag."""
-    value_checks.index_range(idx, limit, arg)
+    value_checks.index_range(idx, limit, arg, name)
 
 
 @op("GatherV2", tensors=("params", "indices"), jit=False)
