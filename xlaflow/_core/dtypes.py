@@ -180,6 +180,9 @@ def as_dtype(value: Any) -> DType:
         return int32
     if value is _pybool:
         return bool
+    if value is str or value is bytes:  # TF: only NumPy's str/bytes types name tf.string
+        raise TypeError(f"as_dtype: argument `value` must name a dtype such as xlaflow.float32, 'int32', "
+                        f"'string' or numpy.float64. Received: {value!r}")
     dt = getattr(value, "dtype", None)
     if isinstance(dt, DType):
         return dt

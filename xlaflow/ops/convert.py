@@ -212,7 +212,7 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None, nam
     try:
         return Tensor._wrap(to_array(value, dtype, op="convert_to_tensor", arg="value"))
     except string_tensor.StringValueError:  # string data: a host string tensor
-        return string_tensor.constant(value, dtype)
+        return string_tensor.constant(value, dtype, op="convert_to_tensor")
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = "Const") -> Tensor:

@@ -227,12 +227,12 @@ def _index(key: Any) -> Any:
     return key
 
 
-def constant(value: Any, dtype: Any = None, shape: Any = None) -> StringTensor:
+def constant(value: Any, dtype: Any = None, shape: Any = None, op: str = "constant") -> StringTensor:
     """``xlaflow.constant`` for string data (called by :mod:`xlaflow.ops.convert`)."""
     if dtype is not None and dtypes.as_dtype(dtype) != dtypes.string:
-        raise TypeError(f"constant: a string value cannot be converted to dtype {dtypes.as_dtype(dtype).name}; use "
+        raise TypeError(f"{op}: a string value cannot be converted to dtype {dtypes.as_dtype(dtype).name}; use "
                         f"xlaflow.strings.to_number to parse numbers. Received: {value!r:.200}")
-    arr = as_bytes_array(value, "constant: argument `value`")
+    arr = as_bytes_array(value, f"{op}: argument `value`")
     if shape is not None:
         from xlaflow._core.tensor_shape import known
 
@@ -242,7 +242,7 @@ def constant(value: Any, dtype: Any = None, shape: Any = None) -> StringTensor:
         elif arr.size == int(np.prod(target)):
             arr = arr.reshape(target)
         else:
-            raise ValueError(f"constant: argument `shape` must hold as many elements as `value` ({arr.size}) or "
+            raise ValueError(f"{op}: argument `shape` must hold as many elements as `value` ({arr.size}) or "
                              f"`value` must be a scalar. Received: shape={list(target)}")
     return StringTensor._wrap(arr)
 
