@@ -14,6 +14,7 @@ from xlaflow.keras import (  # noqa: F401
     metrics,
     models,
     optimizers,
+    preprocessing,
     regularizers,
     saving,
     utils,
