@@ -107,6 +107,11 @@ class InputLayer(Layer):
         """The full input shape, batch dimension first (None where unknown)."""
         return self._batch_shape
 
+    def _convert_inputs(self, inputs: Any) -> Any:
+        if self._dtype == dtypes.string:  # no float cast: strings, or what a host stage made of them
+            return inputs
+        return super()._convert_inputs(inputs)
+
     def call(self, inputs: Any) -> Any:
         if getattr(inputs, "_xf_symbolic", False) or inputs is None:
             return inputs

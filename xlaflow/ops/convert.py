@@ -47,6 +47,8 @@ def _host_array(value: Any, op: str | None, arg: str | None) -> np.ndarray:
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError) as e:
+        if string_tensor.is_string_data(value):  # e.g. str and non-ASCII bytes mixed: a string tensor
+            raise string_tensor.StringValueError(str(e)) from None
         raise ValueError(
             f"{_where(op, arg)} must be a tensor, array, number or (nested) list of "
             f"numbers with a regular shape. Received: {value!r:.200} ({e})"

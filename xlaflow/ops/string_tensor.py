@@ -88,6 +88,9 @@ def as_bytes_array(value: Any, what: str = "value") -> np.ndarray:
     except ValueError as e:
         raise ValueError(f"{what} must be strings with a regular (rectangular) shape. Received: {value!r:.200} ({e})") from None
     flat = arr.reshape(-1)
+    if any(isinstance(v, (list, tuple)) for v in flat):
+        raise ValueError(f"{what} must be strings with a regular (rectangular) shape; rows of different lengths "
+                         f"make a RaggedTensor (xlaflow.ragged.constant). Received: {value!r:.200}")
     try:
         values = [_to_bytes(v) for v in flat]
     except TypeError as e:
