@@ -52,6 +52,9 @@ class HostLayer(Layer):
     #: whether the layer must run on the host for the inputs it takes (False: it also
     #: has a JAX path, e.g. IntegerLookup without hashing)
     host_only = True
+    #: the dtype of the inputs it takes, when fixed ("string": a Sequential saved with it
+    #: first records a string InputLayer, as Keras does)
+    input_dtype_name: str | None = None
 
     def __init__(self, name: str | None = None, dtype: Any = None, trainable: bool = True, **kwargs: Any):
         super().__init__(name=name, dtype=dtype, trainable=trainable, **kwargs)

@@ -51,6 +51,10 @@ class StringLookup(IndexLookup):
                          output_mode=output_mode, pad_to_max_tokens=pad_to_max_tokens, sparse=sparse, name=name,
                          salt=salt, vocabulary_dtype="string", **kwargs)
 
+    @property
+    def input_dtype_name(self) -> str:
+        return "int64" if self.invert else "string"
+
     def _token(self, value: Any) -> Any:
         if value is None:
             return None

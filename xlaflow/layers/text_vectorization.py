@@ -50,6 +50,8 @@ class TextVectorization(HostLayer):
       encoding: the text encoding (only ``"utf-8"``).
     """
 
+    input_dtype_name = "string"
+
     def __init__(self, max_tokens: int | None = None, standardize: Any = "lower_and_strip_punctuation",
                  split: Any = "whitespace", ngrams: Any = None, output_mode: str = "int",
                  output_sequence_length: int | None = None, pad_to_max_tokens: bool = False, vocabulary: Any = None,
