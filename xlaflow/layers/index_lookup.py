@@ -16,6 +16,7 @@ Subclasses define how tokens are read (``_token``/``_tokens_of``) and shown
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -75,6 +76,7 @@ class IndexLookup(LookupIOMixin, HostLayer):
         self._has_input_vocabulary = bool(has_input)
         self._tokens: list = []
         self._table: dict = {}
+        self._table_with_mask: dict = {} if mask_token is None else {self._token(mask_token): -2}
         self.idf_weights: np.ndarray | None = None
         self._counter = TokenCounter(output_mode == "tf_idf")
         if output_mode == "tf_idf" and self._has_input_vocabulary and idf_weights is None:
@@ -181,6 +183,9 @@ class IndexLookup(LookupIOMixin, HostLayer):
         self._tokens = list(tokens)
         start = self._token_start_index()
         self._table = {t: start + i for i, t in enumerate(self._tokens)}
+        self._table_with_mask = dict(self._table)  # the mask token looks up as -2: one pass over the tokens
+        if self.mask_token is not None:
+            self._table_with_mask[self._token(self.mask_token)] = -2
         self._record_vocabulary_size()
 
     def _record_vocabulary_size(self) -> None:
@@ -262,15 +267,10 @@ class IndexLookup(LookupIOMixin, HostLayer):
 
     def _lookup(self, tokens: list) -> np.ndarray:
         """Indices of a flat list of tokens (mask and OOV rules of the module docstring)."""
-        table = self._table
-        out = np.fromiter((table.get(t, -1) for t in tokens), np.int64, len(tokens))
-        masked = None
-        if self.mask_token is not None:
-            mask_key = self._token(self.mask_token)
-            masked = np.fromiter((t == mask_key for t in tokens), bool, len(tokens))
+        table = self._table_with_mask
+        out = np.fromiter(map(table.get, tokens, itertools.repeat(-1)), np.int64, len(tokens))
+        masked = out == -2 if self.mask_token is not None else None
         oov = out == -1
-        if masked is not None:
-            oov &= ~masked
         if oov.any():
             if self.num_oov_indices == 0:
                 found = [self._show(t) for t, o in zip(tokens, oov) if o]

@@ -79,6 +79,8 @@ def as_bytes_array(value: Any, what: str = "value") -> np.ndarray:
         out = np.empty((), object)
         out[()] = _to_bytes(value)
         return out
+    if isinstance(value, np.ndarray) and value.dtype == object and set(map(type, value.reshape(-1))) <= {bytes}:
+        return value  # already what a string tensor holds (the common case inside pipelines): no copy
     if isinstance(value, np.ndarray) and value.dtype.kind == "S":
         return _fill(value.shape, [bytes(v) for v in value.reshape(-1)])
     if isinstance(value, np.ndarray) and value.dtype.kind == "U":
