@@ -18,6 +18,7 @@ NAMESPACES = [
     "xlaflow.keras.models", "xlaflow.keras.optimizers", "xlaflow.keras.optimizers.schedules", "xlaflow.keras.losses",
     "xlaflow.keras.metrics", "xlaflow.keras.callbacks", "xlaflow.keras.activations", "xlaflow.keras.initializers",
     "xlaflow.keras.regularizers", "xlaflow.keras.constraints", "xlaflow.keras.utils", "xlaflow.keras.saving",
+    "xlaflow.strings", "xlaflow.ragged", "xlaflow.keras.preprocessing.text",
 ]
 SKIP = {"annotations", "Any", "Callable", "Iterable", "Iterator", "Sequence", "TYPE_CHECKING"}
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
