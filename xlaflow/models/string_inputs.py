@@ -38,6 +38,8 @@ def _leaf(x: Any) -> bool:
 
 
 def _has_strings(tree: Any) -> bool:
+    if _is_iterator(tree):  # datasets and generators are checked batch by batch (xlaflow.training.data)
+        return False
     return any(is_string_data(v) for v in jax.tree_util.tree_leaves(tree, is_leaf=_leaf) if v is not None)
 
 
@@ -125,7 +127,7 @@ class StringInputsMixin:
     def _check_labels(self, owner: str, bound: inspect.BoundArguments) -> None:
         for arg in ("y", "sample_weight"):
             value = bound.arguments.get(arg)
-            if value is not None and not hasattr(value, "element_spec") and _has_strings(value):
+            if value is not None and _has_strings(value):
                 raise string_error(owner, arg, value)
 
     def _with_head(self, method: str, args: tuple, kwargs: dict) -> Any:
@@ -136,7 +138,7 @@ class StringInputsMixin:
         self._check_labels(owner, bound)
         head = self._string_head()
         if head is None:
-            if x is not None and not hasattr(x, "element_spec") and _has_strings(x):
+            if x is not None and _has_strings(x):
                 raise string_error(owner, "x", x)
             return parent(*bound.args, **bound.kwargs)
         layers = host_stage.layers_of(head)
