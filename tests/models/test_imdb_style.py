@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import xlaflow as tf
 from xlaflow import keras
 
 POSITIVE = ["great", "wonderful", "moving", "brilliant", "funny", "superb"]

@@ -69,6 +69,8 @@ CASES = [
     "tf.strings.split(S)",
     "tf.strings.split(S, sep=' ')",
     "tf.strings.split(S, maxsplit=1)",
+    "tf.strings.split(['a b c', 'a b  ', 'abc', '', ' '], maxsplit=3)",
+    "tf.strings.split(['a b c', 'a b  ', 'abc', '', ' '], maxsplit=0)",
     "tf.strings.split(['a,,b', '', ',x,', 'a<>b<><>c'], sep=',')",
     "tf.strings.split(['a<>b<><>c'], sep='<>')",
     "tf.strings.split('a b  c')",
