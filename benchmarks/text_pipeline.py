@@ -29,6 +29,7 @@ TF_PYTHON = os.environ.get("XLAFLOW_TF_PYTHON", "/work/tfenv/bin/python")
 
 # The data and the pipeline, as source run by both interpreters (``tf``/``keras`` differ).
 PROGRAM = f'''
+import time
 import numpy as np
 
 def make_texts(n={N}):
