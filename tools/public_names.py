@@ -22,6 +22,7 @@ NAMESPACES = [
     "xlaflow.keras.datasets.cifar10", "xlaflow.keras.datasets.cifar100", "xlaflow.keras.datasets.imdb",
     "xlaflow.keras.datasets.reuters", "xlaflow.keras.datasets.boston_housing", "xlaflow.keras.datasets.california_housing",
     "xlaflow.keras.preprocessing.image",
+    "xlaflow.strings", "xlaflow.ragged", "xlaflow.keras.preprocessing.text",
 ]
 SKIP = {"annotations", "Any", "Callable", "Iterable", "Iterator", "Sequence", "TYPE_CHECKING"}
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"

@@ -22,6 +22,7 @@ from xlaflow._core.dtypes import (
     int16,
     int32,
     int64,
+    string,
     uint8,
     uint16,
     uint32,
@@ -172,13 +173,17 @@ from xlaflow.compat.v1 import (  # TF1 names at the top level, where TF1 had the
     zeros_initializer,
 )
 
+from xlaflow import ragged, strings  # noqa: E402 - tf.ragged, tf.strings (host string ops)
+from xlaflow.ops.ragged_tensor import RaggedTensor  # noqa: E402
+from xlaflow.strings import as_string  # noqa: E402
+
 newaxis = None
 __version__ = "0.1.0"
 
 
 def is_tensor(x: object) -> "bool":
     """Whether ``x`` is an xlaflow Tensor or Variable (TF's ``tf.is_tensor``)."""
-    return isinstance(x, (Tensor, Variable)) or getattr(x, "_xf_symbolic", False) is True
+    return isinstance(x, (Tensor, Variable, RaggedTensor)) or getattr(x, "_xf_symbolic", False) is True
 
 
 def executing_eagerly() -> "bool":

@@ -17,6 +17,7 @@ from xlaflow._core.dtypes import (  # noqa: F401
     int16,
     int32,
     int64,
+    string,
     uint8,
     uint16,
     uint32,

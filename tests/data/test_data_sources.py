@@ -82,7 +82,7 @@ def test_text_line_dataset_and_list_files(tmp_path):
     ds = tf.data.TextLineDataset(str(tmp_path / "a.txt"))
     assert ds.element_spec == structure.StringSpec(())
     assert list(ds.as_numpy_iterator()) == [b"alpha", b"beta", b"gamma"]
-    assert list(ds) == [b"alpha", b"beta", b"gamma"]  # strings stay bytes when iterated
+    assert list(ds) == [b"alpha", b"beta", b"gamma"]  # string tensors compare equal to bytes
     assert list(tf.data.TextLineDataset([str(tmp_path / "b.txt.gz")], compression_type="GZIP").as_numpy_iterator()) == [b"one", b"two"]
     files = tf.data.Dataset.list_files(str(tmp_path / "*.txt*"), shuffle=False)
     names = [n.decode() for n in files.as_numpy_iterator()]

@@ -78,7 +78,7 @@ def test_ragged_list_is_a_clear_value_error():
         convert_to_tensor([[1.0], [2.0, 3.0]])
 
 
-@pytest.mark.parametrize("bad", ["abc", ["a", "b"], None, {}, object()])
+@pytest.mark.parametrize("bad", [None, {}, object()])  # strings make string tensors (tests/ops/test_string_tensor.py)
 def test_non_numeric_values_are_type_errors(bad):
     with pytest.raises(TypeError, match=r"convert_to_tensor: argument `value` must be a tensor, array, number or \(nested\) list of numbers. Received: a value of type"):
         convert_to_tensor(bad)

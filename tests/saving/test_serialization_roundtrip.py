@@ -30,6 +30,7 @@ WITH_ARGS = {
     "MultiHeadAttention": dict(num_heads=2, key_dim=3), "Permute": dict(dims=(2, 1)), "RepeatVector": dict(n=2),
     "Reshape": dict(target_shape=(2, 2)), "SeparableConv2D": dict(filters=2, kernel_size=3),
     "SimpleRNN": dict(units=2), "SimpleRNNCell": dict(units=2),
+    "Hashing": dict(num_bins=4, salt=3), "HashedCrossing": dict(num_bins=5),
     "CosineDecay": dict(initial_learning_rate=0.1, decay_steps=10),
     "CosineDecayRestarts": dict(initial_learning_rate=0.1, first_decay_steps=10),
     "ExponentialDecay": dict(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.9),

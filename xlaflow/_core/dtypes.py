@@ -75,7 +75,7 @@ class DType:
 
     @property
     def is_numeric(self) -> bool:
-        return not self.is_bool
+        return not self.is_bool and self._np.kind != "O"
 
     @property
     def size(self) -> int:
@@ -146,10 +146,12 @@ uint64 = DType(np.uint64, "uint64")
 bool = DType(np.bool_, "bool")  # noqa: A001 - TF's public name
 complex64 = DType(np.complex64, "complex64")
 complex128 = DType(np.complex128, "complex128")
+# TF's host-only string dtype: NumPy object arrays of ``bytes`` (xlaflow.ops.string_tensor)
+string = DType(np.object_, "string")
 
 _ALL = [
     float16, bfloat16, float32, float64, int8, int16, int32, int64,
-    uint8, uint16, uint32, uint64, bool, complex64, complex128,
+    uint8, uint16, uint32, uint64, bool, complex64, complex128, string,
 ]
 _BY_NP = {d._np: d for d in _ALL}
 _BY_NAME = {d.name: d for d in _ALL}
@@ -178,6 +180,9 @@ def as_dtype(value: Any) -> DType:
         return int32
     if value is _pybool:
         return bool
+    if value is str or value is bytes:  # TF: only NumPy's str/bytes types name tf.string
+        raise TypeError(f"as_dtype: argument `value` must name a dtype such as xlaflow.float32, 'int32', "
+                        f"'string' or numpy.float64. Received: {value!r}")
     dt = getattr(value, "dtype", None)
     if isinstance(dt, DType):
         return dt
@@ -187,6 +192,8 @@ def as_dtype(value: Any) -> DType:
         np_dt = None
     if np_dt is not None and np_dt in _BY_NP:
         return _BY_NP[np_dt]
+    if np_dt is not None and np_dt.kind in "SU":  # NumPy str/bytes arrays hold TF strings
+        return string
     raise TypeError(
         f"as_dtype: argument `value` must name a dtype such as xlaflow.float32, "
         f"'int32' or numpy.float64. Received: {value!r}"
@@ -224,5 +231,5 @@ __all__ = [
     "DType", "as_dtype", "XlaflowDowncastWarning",
     "float16", "half", "bfloat16", "float32", "float64", "double",
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-    "bool", "complex64", "complex128",
+    "bool", "complex64", "complex128", "string",
 ]

@@ -38,7 +38,7 @@ def iterate_numpy(ds: Dataset) -> Iterator[Any]:
 
 
 def iterate_device(ds: Dataset) -> Iterator[Any]:
-    """One pass over ``ds``: nested ``jax.Array`` elements (strings stay NumPy)."""
+    """One pass over ``ds``: nested ``jax.Array`` elements (strings stay NumPy object arrays)."""
     it = ds._make(device=True)
     try:
         while True:
@@ -55,7 +55,7 @@ def _unwrap(element: Any) -> Any:
     from xlaflow.data import structure
     from xlaflow.ops.tensor import Tensor
 
-    return structure.map_leaves(lambda t: t._value if isinstance(t, Tensor) else t, element)
+    return structure.map_leaves(lambda t: t.value if isinstance(t, Tensor) else t, element)  # strings: host arrays
 
 
 def steps(ds: Dataset) -> int | None:

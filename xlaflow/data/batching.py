@@ -265,7 +265,7 @@ class PaddedBatchDataset(BatchDataset):
                 )
         self._shapes = shapes
         if padding_values is None:
-            self._pads = [b"" if isinstance(s, structure.StringSpec) else 0 for s in leaves]
+            self._pads = [b"" if structure.is_string_spec(s) else 0 for s in leaves]
         elif self._treedef.num_leaves > 1 and isinstance(padding_values, (tuple, dict)):
             self._pads = self._treedef.flatten_up_to(padding_values)
         else:

@@ -26,7 +26,7 @@ _SAFE_KINDS = {"b": "biuf", "i": "iufc", "u": "iufc", "f": "fc", "c": "c"}
 
 
 def _is_spec(x: Any) -> bool:
-    return isinstance(x, (TensorSpec, structure.StringSpec))
+    return isinstance(x, TensorSpec)
 
 
 def _spec_from_types(types: Any, shapes: Any) -> Any:
@@ -77,7 +77,7 @@ class GeneratorDataset(Dataset):
 
 
 def _leaf(spec: Any, value: Any, index: int, path: str) -> np.ndarray:
-    if isinstance(spec, structure.StringSpec):
+    if structure.is_string_spec(spec):
         if isinstance(value, (str, bytes)):
             arr = structure.to_host(value, _OP, "generator")
         else:

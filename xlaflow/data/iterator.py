@@ -24,15 +24,15 @@ STATE_VERSION = 1
 
 def to_tensors(element: Any) -> Any:
     """An element as Tensors: numeric leaves moved to the device in one call (leaves
-    already on the device are wrapped as they are); strings stay NumPy ``bytes``."""
+    already on the device are wrapped as they are); strings become host string tensors."""
     leaves, treedef = structure.flatten(element)
     host = [i for i, a in enumerate(leaves) if not isinstance(a, jax.Array) and not structure.is_string(a)]
     if host:
         moved = jax.device_put([np.asarray(leaves[i]) for i in host])
         for i, m in zip(host, moved):
             leaves[i] = m
-    return structure.unflatten(treedef, [Tensor._wrap(a) if isinstance(a, jax.Array) else a if isinstance(a, bytes) else structure.to_numpy_leaf(a)
-                                         for a in leaves])
+    return structure.unflatten(treedef, [Tensor._wrap(a) if isinstance(a, jax.Array) else structure.to_tensor_leaf(a)
+                                         if structure.is_string(a) else structure.to_numpy_leaf(a) for a in leaves])
 
 
 def _identity(element: Any) -> Any:
@@ -58,7 +58,7 @@ def _plain_arrays(dataset: Any) -> bool:
         leaves, _ = structure.spec_leaves(dataset.element_spec)
     except Exception:
         return False
-    return bool(leaves) and all(not isinstance(s, structure.StringSpec) and s.shape.rank for s in leaves)
+    return bool(leaves) and all(not structure.is_string_spec(s) and s.shape.rank for s in leaves)
 
 
 class Iterator:

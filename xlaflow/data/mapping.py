@@ -140,7 +140,7 @@ class ElementFunction:
 
         def trace(fill: int) -> Any:
             def shaped(s: Any) -> Any:
-                if isinstance(s, structure.StringSpec) or s.shape.rank is None:
+                if structure.is_string_spec(s) or s.shape.rank is None:
                     raise TypeError("not traceable")
                 return jax.ShapeDtypeStruct(tuple(fill if d is None else d for d in s.shape.as_list()), s.dtype.as_numpy_dtype)
 

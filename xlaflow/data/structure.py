@@ -9,8 +9,9 @@ dispatch per element.
 Structure follows ``tf.nest`` as tf.data uses it: tuples, dicts (sorted keys) and
 namedtuples are structure; a Python *list* given as data is a tensor (``[1, 2, 3]`` is
 one int32 vector), as in ``from_tensor_slices``. Strings (``TextLineDataset``) are NumPy
-``bytes`` object arrays, described by :class:`StringSpec` (xlaflow has no string
-Tensor: such leaves stay NumPy values even where other leaves become Tensors).
+``bytes`` object arrays inside the pipeline, described by ``TensorSpec(shape,
+tf.string)``; where other leaves become Tensors they become host string tensors
+(:class:`~xlaflow.ops.string_tensor.StringTensor`).
 """
 
 from __future__ import annotations
@@ -29,23 +30,13 @@ _PY_DEFAULT = {"f": np.float32, "i": np.int32, "u": np.int32, "b": np.bool_}
 _PY_SCALARS = (bool, int, float, complex)
 
 
-class StringSpec:
-    """The spec of a string leaf (TF's ``TensorSpec(shape, tf.string)``)."""
+def StringSpec(shape: Any = ()) -> TensorSpec:  # noqa: N802 - kept for callers of the former class
+    """The spec of a string leaf: ``TensorSpec(shape, tf.string)``."""
+    return TensorSpec(shape, dtypes.string)
 
-    __slots__ = ("shape",)
-    dtype = "string"
 
-    def __init__(self, shape: Any = ()):
-        self.shape = as_shape(shape)
-
-    def __eq__(self, other: Any) -> bool:
-        return isinstance(other, StringSpec) and self.shape == other.shape
-
-    def __hash__(self) -> int:
-        return hash(("string", self.shape))
-
-    def __repr__(self) -> str:
-        return f"TensorSpec(shape={self.shape}, dtype=tf.string, name=None)"
+def is_string_spec(spec: Any) -> bool:
+    return isinstance(spec, TensorSpec) and spec.dtype == dtypes.string
 
 
 def int64_dtype() -> np.dtype:
@@ -80,6 +71,11 @@ def to_host(value: Any, op: str, arg: str) -> np.ndarray:
     """
     if isinstance(value, TensorLike):
         return np.asarray(value)
+    if type(value).__name__ == "RaggedTensor":
+        raise errors.InvalidArgumentError(
+            f"{op}: argument `{arg}` holds a RaggedTensor (rows of different lengths); dataset elements are dense "
+            "here: return x.to_tensor() (padded) from the function, or split one string per element and use "
+            "padded_batch")
     if isinstance(value, jax.Array):
         return np.asarray(value)
     if isinstance(value, (str, bytes)):
@@ -134,17 +130,15 @@ def spec_of(element: Any, drop_first: bool = False) -> Any:
 
 
 def spec_leaves(spec: Any) -> tuple[list, Any]:
-    return jax.tree_util.tree_flatten(spec, is_leaf=lambda s: isinstance(s, (TensorSpec, StringSpec)))
+    return jax.tree_util.tree_flatten(spec, is_leaf=lambda s: isinstance(s, TensorSpec))
 
 
 def map_specs(fn: Any, spec: Any) -> Any:
-    return jax.tree_util.tree_map(fn, spec, is_leaf=lambda s: isinstance(s, (TensorSpec, StringSpec)))
+    return jax.tree_util.tree_map(fn, spec, is_leaf=lambda s: isinstance(s, TensorSpec))
 
 
 def respec(spec: Any, shape: Any) -> Any:
     """A spec of the same dtype with another shape."""
-    if isinstance(spec, StringSpec):
-        return StringSpec(shape)
     return TensorSpec(shape, spec.dtype)
 
 
@@ -163,7 +157,7 @@ def merge_spec(a: Any, b: Any) -> Any:
         if x.shape.rank is None or y.shape.rank is None or len(xs) != len(ys):
             return respec(x, None)
         return respec(x, [p if p == q else None for p, q in zip(xs, ys)])
-    return jax.tree_util.tree_map(one, a, b, is_leaf=lambda s: isinstance(s, (TensorSpec, StringSpec)))
+    return jax.tree_util.tree_map(one, a, b, is_leaf=lambda s: isinstance(s, TensorSpec))
 
 
 def stack(elements: list) -> Any:
@@ -186,11 +180,13 @@ def slice_rows(element: Any, start: int, stop: int) -> Any:
 
 
 def to_tensor_leaf(value: Any) -> Any:
-    """A leaf as the consumer sees it: a Tensor (strings stay NumPy ``bytes``)."""
+    """A leaf as the consumer sees it: a Tensor (a host string tensor for strings)."""
     if isinstance(value, jax.Array):
         return Tensor._wrap(value)
     if is_string(value):
-        return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+        from xlaflow.ops.string_tensor import StringTensor
+
+        return StringTensor.from_value(value)
     return Tensor._wrap(jax.device_put(value))
 
 

@@ -16,6 +16,7 @@ from xlaflow.layers import (  # noqa: F401
 from xlaflow.layers import (  # noqa: F401
     BatchNormalization, InputLayer, Lambda, LayerNormalization, MultiHeadAttention, Normalization, TimeDistributed,
 )
+from xlaflow.layers import HashedCrossing, Hashing, IntegerLookup, StringLookup, TextVectorization  # noqa: F401
 
 from xlaflow._core.missing import missing as _missing  # noqa: E402
 

@@ -27,3 +27,7 @@ from xlaflow.layers.reshaping import Flatten, Permute, RepeatVector, Reshape  # 
 from xlaflow.layers.rnn import RNN  # noqa: F401
 from xlaflow.layers.simple_rnn import SimpleRNN, SimpleRNNCell  # noqa: F401
 from xlaflow.layers.time_distributed import TimeDistributed  # noqa: F401
+from xlaflow.layers.hashing import HashedCrossing, Hashing  # noqa: F401
+from xlaflow.layers.integer_lookup import IntegerLookup  # noqa: F401
+from xlaflow.layers.string_lookup import StringLookup  # noqa: F401
+from xlaflow.layers.text_vectorization import TextVectorization  # noqa: F401

@@ -7,6 +7,7 @@ from typing import Any
 from xlaflow import activations, constraints, initializers, regularizers
 from xlaflow.layers.input_spec import InputSpec
 from xlaflow.layers.layer import Layer
+from xlaflow.ops.array_ops import cast
 from xlaflow.ops.binary_ops import matmul
 from xlaflow.ops.contract_ops import tensordot
 
@@ -59,6 +60,8 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs: Any) -> Any:
+        if not inputs.dtype.is_floating:  # integer encodings (multi_hot, count): Keras' matmul promotes them
+            inputs = cast(inputs, self.kernel.dtype)
         if inputs.shape.rank == 2:
             out = matmul(inputs, self.kernel)
         else:

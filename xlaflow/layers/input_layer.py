@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from xlaflow._core import dtypes
 from xlaflow.layers.input_spec import InputSpec
 from xlaflow.layers.layer import Layer
 from xlaflow.ops.array_ops import cast
@@ -97,7 +98,8 @@ class InputLayer(Layer):
         self.optional = bool(optional)
         self._input_tensor = input_tensor
         self._input_shape_arg = self._batch_shape[1:]
-        self.input_spec = InputSpec(shape=self._batch_shape)
+        # a string input is checked by the host layer it feeds (which may be given its vectorized output here)
+        self.input_spec = None if self._dtype == dtypes.string else InputSpec(shape=self._batch_shape)
         self.built = True
 
     @property
@@ -105,8 +107,15 @@ class InputLayer(Layer):
         """The full input shape, batch dimension first (None where unknown)."""
         return self._batch_shape
 
+    def _convert_inputs(self, inputs: Any) -> Any:
+        if self._dtype == dtypes.string:  # no float cast: strings, or what a host stage made of them
+            return inputs
+        return super()._convert_inputs(inputs)
+
     def call(self, inputs: Any) -> Any:
         if getattr(inputs, "_xf_symbolic", False) or inputs is None:
+            return inputs
+        if self._dtype == dtypes.string:  # strings are not cast; a host stage may already have vectorized them
             return inputs
         return inputs if inputs.dtype == self._dtype else cast(inputs, self._dtype)
 

@@ -228,8 +228,9 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: dict) -> Any:
     if all(m is None for m in masks):
         masks = []
     graph = build.graph_of((inputs, args, kwargs), type(layer).__name__) if flat else keras_graph()
+    specs = layer._symbolic_specs(inputs) if hasattr(layer, "_symbolic_specs") else None  # host layers: not traceable
     outs, out_masks = build.call_node(LayerCall(layer), inputs, tuple(args), dict(kwargs), masks, name=layer.name,
-                                      type_name=type(layer).__name__, graph=graph, reads=list(layer.weights))
+                                      type_name=type(layer).__name__, graph=graph, reads=list(layer.weights), specs=specs)
     node = flat_symbolic((outs, out_masks))[0].op if flat_symbolic((outs, out_masks)) else None
     inbound = getattr(layer, "_inbound_nodes", None)
     if inbound is None:

@@ -259,6 +259,8 @@ class Functional(Model):
             raise ValueError(f"Functional model {self.name!r}: the input {name!r} is not optional, but None was passed.")
         if not isinstance(x, TensorLike):
             x = convert.convert_to_tensor(x)
+        if ref.dtype == "string" and x.dtype != ref.dtype:
+            return x  # the host stage of fit/predict already vectorized this string input (models/string_inputs.py)
         if x.dtype != ref.dtype:
             x = cast(x, ref.dtype)
         want = ref.shape.as_list()

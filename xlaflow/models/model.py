@@ -3,7 +3,9 @@
 Subclass it and define ``call(self, inputs, training=None)``; sub-layers assigned to
 attributes are tracked, so ``trainable_variables`` covers them. ``summary()`` prints
 the layer table with output shapes and parameter counts. ``compile``/``fit``/
-``train_on_batch`` ... come from :class:`~xlaflow.training.Trainer`.
+``train_on_batch`` ... come from :class:`~xlaflow.training.Trainer` (through
+:class:`~xlaflow.models.string_inputs.StringInputsMixin`, which runs a host
+preprocessing head such as ``TextVectorization`` on raw string inputs).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from xlaflow.layers.layer import Layer
+from xlaflow.models.string_inputs import StringInputsMixin
 from xlaflow.models.summary import print_summary
 from xlaflow.saving.mixin import SavingMixin
 from xlaflow.training import Trainer
 
 
-class Model(Trainer, SavingMixin, Layer):
+class Model(StringInputsMixin, Trainer, SavingMixin, Layer):
     """A trainable stack of layers (subclass it, or use :class:`Sequential`).
 
     ``Model(inputs, outputs)`` (the Functional API) returns a

@@ -122,6 +122,7 @@ class Sequential(Model):
         has_input_layer = bool(self._layers) and type(self._layers[0]).__name__ == "InputLayer"
         if shape is not None and not has_input_layer:
             first_dtype = self._layers[0].dtype.name if self._layers else self.dtype.name
+            first_dtype = getattr(self._layers[0], "input_dtype_name", None) or first_dtype  # text layers: "string"
             layers.append({"module": "keras.layers", "class_name": "InputLayer",
                            "config": {"batch_shape": list(shape), "dtype": first_dtype, "sparse": False, "ragged": False,
                                       "name": "input_layer", "optional": False},

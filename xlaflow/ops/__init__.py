@@ -7,7 +7,9 @@ operators on ``Tensor`` and ``Variable``.
 """
 
 from xlaflow.ops import operators as _operators
+from xlaflow.ops import string_ops as _string_ops
 from xlaflow.ops.tensor import Tensor
 from xlaflow.ops.variable import Variable
 
 _operators.install(Tensor, Variable)
+_string_ops.install()  # string tensors: generic ops computed on the host

@@ -44,6 +44,7 @@ def check_axes(name: str, axis: Any, rank: int, arg: str = "axis") -> tuple[int,
 def cast(x, dtype):
     """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero, as in TF)."""
     target = dtypes.canonical(dtype)
+    x = jnp.asarray(x)  # a Tensor may wrap host data (a NumPy batch): the result is an array either way
     if target.is_bool:
         return x != 0
     return x.astype(target.as_numpy_dtype)

@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from xlaflow._core import dtypes
+from xlaflow.ops import string_tensor
 from xlaflow.ops.tensor import Tensor, TensorLike
 
 _PY_SCALARS = (bool, int, float, complex)
@@ -46,12 +47,16 @@ def _host_array(value: Any, op: str | None, arg: str | None) -> np.ndarray:
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError) as e:
+        if string_tensor.is_string_data(value):  # e.g. str and non-ASCII bytes mixed: a string tensor
+            raise string_tensor.StringValueError(str(e)) from None
         raise ValueError(
             f"{_where(op, arg)} must be a tensor, array, number or (nested) list of "
             f"numbers with a regular shape. Received: {value!r:.200} ({e})"
         ) from None
     if arr.dtype == object or (arr.dtype.kind in "USV" and _kind(arr.dtype) == arr.dtype.kind):
-        raise TypeError(
+        # strings: a StringValueError (a TypeError) that dispatch sends to the host string ops
+        error = string_tensor.StringValueError if string_tensor.is_string_data(arr) else TypeError
+        raise error(
             f"{_where(op, arg)} must be a tensor, array, number or (nested) list of "
             f"numbers. Received: a value of type {type(value).__name__}: {value!r:.200}"
         )
@@ -133,6 +138,8 @@ def host_array(value: np.ndarray) -> np.ndarray:
     if dt.itemsize < 8 and dt.kind in "biuf":  # already what xlaflow holds (fast path)
         return value
     if dt == object or (dt.kind in "USV" and _kind(dt) == dt.kind):
+        if string_tensor.is_string_data(value):
+            raise string_tensor.compute_error("A compiled program's input")
         raise TypeError(f"convert_to_tensor: argument `value` must be numeric. Received: an array of dtype {value.dtype}")
     return _astype(value, dtypes.canonical(value.dtype))
 
@@ -204,7 +211,10 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None, nam
             return Tensor._wrap(to_array(value, dtype_hint))
         except (TypeError, ValueError):
             pass
-    return Tensor._wrap(to_array(value, dtype, op="convert_to_tensor", arg="value"))
+    try:
+        return Tensor._wrap(to_array(value, dtype, op="convert_to_tensor", arg="value"))
+    except string_tensor.StringValueError:  # string data: a host string tensor
+        return string_tensor.constant(value, dtype, op="convert_to_tensor")
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = "Const") -> Tensor:
@@ -217,7 +227,10 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
         another dtype (use ``xlaflow.cast``).
       ValueError: ``shape`` does not match the number of elements.
     """
-    arr = to_array(value, dtype, op="constant", arg="value")
+    try:
+        arr = to_array(value, dtype, op="constant", arg="value")
+    except string_tensor.StringValueError:  # string data: a host string tensor
+        return string_tensor.constant(value, dtype, shape)
     if shape is not None:
         from xlaflow._core.tensor_shape import known
 

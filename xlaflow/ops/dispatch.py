@@ -39,6 +39,7 @@ from xlaflow._core import dtypes, errors, state
 from xlaflow.engine import capture, compiler
 from xlaflow._core.keys import freeze
 from xlaflow.ops import convert
+from xlaflow.ops.string_tensor import StringValueError
 from xlaflow.ops.tensor import Tensor, TensorLike
 
 _PY_SCALARS = (bool, int, float, complex)
@@ -345,7 +346,26 @@ def _wrap(out: Any) -> Any:
     return out
 
 
+_host_handler: Callable | None = None
+
+
+def register_host_handler(handler: Callable | None) -> None:
+    """Installs ``handler(op, args, kwargs)``, which runs an op whose inputs hold host
+    values XLA cannot take (string tensors: :mod:`xlaflow.ops.string_ops`)."""
+    global _host_handler
+    _host_handler = handler
+
+
 def call(op: Op, args: tuple, kwargs: dict) -> Any:
+    try:
+        return _call(op, args, kwargs)
+    except StringValueError:  # raised while converting the inputs, before anything ran
+        if _host_handler is None:
+            raise
+        return _host_handler(op, args, kwargs)
+
+
+def _call(op: Op, args: tuple, kwargs: dict) -> Any:
     bound = op.bind(args, kwargs)
     statics = {k: v for k, v in bound.items() if k not in op.tensors}
     symbolic_static = False

@@ -214,7 +214,8 @@ def _cast(value: np.ndarray, dtype: Any, what: str) -> np.ndarray:
 
 def write_h5(target: str | os.PathLike | IO[bytes], groups: Iterator[tuple[str, str | None, list[np.ndarray]]],
              checksums: bool = False, root_attrs: dict | None = None) -> None:
-    """Writes ``(path, name, arrays)`` triples as ``<path>/vars/<i>`` datasets.
+    """Writes ``(path, name, arrays)`` triples as ``<path>/vars/<i>`` datasets (``arrays``
+    may be a dict ``{dataset name: array}``, for arrays Keras stores by name).
 
     ``name`` (when not None) becomes the ``name`` attribute of the ``vars`` group,
     as Keras writes it; with ``checksums`` every dataset gets a ``crc32`` attribute.
@@ -226,7 +227,7 @@ def write_h5(target: str | os.PathLike | IO[bytes], groups: Iterator[tuple[str, 
             group = f.create_group(f"{path}/vars" if path else "vars")
             if name is not None:
                 group.attrs["name"] = name
-            for i, value in enumerate(arrays):
+            for i, value in (arrays.items() if isinstance(arrays, dict) else enumerate(arrays)):  # dict: named datasets
                 value = np.asarray(value)
                 bf16 = value.dtype.name == "bfloat16"
                 data = value.astype(np.float32) if bf16 else value

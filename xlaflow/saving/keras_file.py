@@ -90,8 +90,15 @@ def model_config(model: Any) -> dict:
 
 
 def _h5_groups(model: Any, optimizer: Any) -> list:
-    return [(path, name, [np.asarray(v.numpy()) for v in variables])
+    return [(path, name, _named([np.asarray(v.numpy()) for v in variables], variables))
             for path, name, variables in object_walk.saveables(model, optimizer)]
+
+
+def _named(arrays: list, variables: list) -> Any:
+    """The arrays, or ``{name: array}`` when some are stored by name (``idf_weights``)."""
+    if not any(hasattr(v, "store_key") for v in variables):
+        return arrays
+    return {getattr(v, "store_key", str(i)): a for i, (v, a) in enumerate(zip(variables, arrays))}
 
 
 def weights_bytes(model: Any, include_optimizer: bool = True) -> bytes:
@@ -127,11 +134,13 @@ def archive_members(model: Any) -> list[tuple[str, bytes]]:
     """The ``(name, bytes)`` members of ``model``'s ``.keras`` file, in Keras' order."""
     metadata = {"keras_version": KERAS_FORMAT_VERSION, "date_saved": time.strftime("%Y-%m-%d@%H:%M:%S"),
                 "xlaflow_version": _xlaflow_version()}
+    from xlaflow.saving import assets
+
     return [
         (METADATA_NAME, json.dumps(metadata).encode()),
         (CONFIG_NAME, json.dumps(model_config(model)).encode()),
         (WEIGHTS_NAME, weights_bytes(model)),
-    ]
+    ] + assets.asset_members(model)
 
 
 def save_weights(model: Any, filepath: str | os.PathLike, overwrite: bool = True, max_shard_size: Any = None) -> None:
@@ -319,5 +328,9 @@ def _load_keras(filepath: str, custom_objects: Mapping | None, compile: bool, sa
         with z.open(WEIGHTS_NAME) as stream:
             with H5Reader(stream, what=f"weights of {filepath!r}") as reader:
                 plan = _read_plan(reader, model, opt)
+        from xlaflow.saving import assets
+
+        files = assets.read_asset_members(z, model)
     assign_plan(plan)
+    assets.load_asset_files(model, files)  # after the variables, as Keras does (tf_idf reads its weights)
     return model

@@ -68,34 +68,43 @@ def _is_container_model(layer: Layer) -> bool:
                for c in type(layer).__mro__)
 
 
-def _walk_layer(layer: Layer, path: str, visited: set, out: list) -> None:
+def store_entries(layer: Layer) -> list:
+    """A layer's saved arrays that are not Variables (a tf_idf lookup layer's ``idf_weights``,
+    written under their own names as Keras' ``save_own_variables`` does)."""
+    entries = getattr(layer, "_xf_store_entries", None)
+    return entries() if callable(entries) else []
+
+
+def _walk_layer(layer: Layer, path: str, visited: set, out: list, layers: list | None = None) -> None:
     if id(layer) in visited:
         return
     visited.add(id(layer))
-    out.append((path, layer.name, own_variables(layer)))
+    out.append((path, layer.name, own_variables(layer) + store_entries(layer)))
+    if layers is not None:
+        layers.append((path, layer))
     if _is_container_model(layer):  # Keras walks `model.layers` first (a Functional's InputLayers included)
-        _walk_container(list(layer.layers), _join(path, "layers"), visited, out)
+        _walk_container(list(layer.layers), _join(path, "layers"), visited, out, layers=layers)
     attrs = sorted((k for k in vars(layer) if k not in _BASE_ATTRS and not k.startswith("__")), key=_name_key)
     for attr in attrs:
         value = vars(layer)[attr]
         if isinstance(value, Layer):
-            _walk_layer(value, _join(path, attr), visited, out)
+            _walk_layer(value, _join(path, attr), visited, out, layers)
         elif isinstance(value, (list, tuple, dict)):
-            _walk_container(value, _join(path, attr), visited, out)
+            _walk_container(value, _join(path, attr), visited, out, layers=layers)
     leftovers = [l for l in layer._layers if id(l) not in visited and not _is_input_layer(l)]
     if leftovers:
-        _walk_container(leftovers, _join(path, "_layers"), visited, out)
+        _walk_container(leftovers, _join(path, "_layers"), visited, out, layers=layers)
 
 
-def _walk_container(container: Any, path: str, visited: set, out: list, depth: int = 0) -> None:
+def _walk_container(container: Any, path: str, visited: set, out: list, depth: int = 0, layers: list | None = None) -> None:
     items = list(container.values()) if isinstance(container, dict) else list(container)
     used: dict[str, int] = {}
     for item in items:
         if isinstance(item, Layer):
             if id(item) not in visited:
-                _walk_layer(item, _join(path, _unique(snake_case(type(item).__name__), used)), visited, out)
+                _walk_layer(item, _join(path, _unique(snake_case(type(item).__name__), used)), visited, out, layers)
         elif isinstance(item, (list, tuple, dict)) and depth < 8:
-            _walk_container(item, _join(path, _unique("container", used)), visited, out, depth + 1)
+            _walk_container(item, _join(path, _unique("container", used)), visited, out, depth + 1, layers)
 
 
 def keras_variable_order(model: Layer) -> list:
@@ -165,6 +174,14 @@ def build_optimizer(optimizer: Any, model: Layer) -> None:
     """Builds ``optimizer`` for ``model``'s trainable variables in Keras' order (as Keras does)."""
     if not optimizer.built:
         optimizer.build(keras_trainable_variables(model))
+
+
+def layer_paths(model: Layer, prefix: str = "") -> list[tuple[str, Layer]]:
+    """``(path, layer)`` for ``model`` and every layer inside, the paths of :func:`saveables`
+    (where Keras puts a layer's ``assets/<path>/`` files)."""
+    layers: list = []
+    _walk_layer(model, prefix, set(), [], layers)
+    return layers
 
 
 def saveables(model: Layer, optimizer: Any = None, prefix: str = "") -> list[tuple[str, str, list]]:

@@ -119,6 +119,12 @@ def in_safe_mode() -> bool:
     return _safe.stack[-1] if _safe.stack else True
 
 
+def loading_safely() -> bool:
+    """Whether a safe-mode load is in progress (Keras' ``in_safe_mode()`` inside a load):
+    then layers refuse to read files named by a config (a vocabulary file path)."""
+    return bool(_safe.stack) and bool(_safe.stack[-1])
+
+
 class SafeModeScope:
     """Sets safe mode for the loads inside a ``with`` block (used by the loading calls)."""
 

@@ -24,6 +24,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from xlaflow.ops.string_tensor import StringTensor, is_string_data
 from xlaflow.ops.tensor import TensorLike
 
 
@@ -35,12 +36,16 @@ def _to_array(value: Any, arg: str) -> Any:
     if value is None:
         return None
     if isinstance(value, TensorLike):
+        if isinstance(value, StringTensor):  # issue 18 item 10: a clear error naming the argument
+            _strings(value, arg)
         value = value._read()
     if isinstance(value, jax.Array):
         if value.dtype == jnp.float64:
             return value.astype(jnp.float32)
         return value
     arr = np.asarray(value)
+    if arr.dtype.kind in "USO" and is_string_data(arr):
+        _strings(arr, arg)
     if arr.dtype == object:
         raise TypeError(f"argument `{arg}` must hold numeric arrays. Received: an array of Python objects")
     if arr.dtype.kind == "f" and arr.dtype != np.float32 and arr.dtype.itemsize > 4:
@@ -48,6 +53,13 @@ def _to_array(value: Any, arg: str) -> Any:
     elif arr.dtype.kind in "iu" and arr.dtype.itemsize == 8:
         arr = arr.astype(np.int32 if arr.dtype.kind == "i" else np.uint32)
     return arr
+
+
+def _strings(value: Any, arg: str) -> None:
+    """Strings where the model takes numbers (see :func:`xlaflow.models.string_inputs.string_error`)."""
+    from xlaflow.models.string_inputs import string_error
+
+    raise string_error("Model", arg.split("[")[0], value)
 
 
 def _is_structure(tree: Any) -> bool:
