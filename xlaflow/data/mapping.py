@@ -16,9 +16,10 @@ An exception raised by the function is an ``InvalidArgumentError`` naming the
 operation and the element index (the original exception is its ``__cause__``).
 Results go back to host NumPy arrays; a returned list becomes a tuple (TF's rule).
 ``map(num_parallel_calls=n)`` keeps up to ``n`` elements in flight on a thread pool
-and keeps the input order; the calls themselves are serialised (they may read and
-write Variables, such as the random key, which must not race), so the pool lets the
-map run ahead of the consumer (like a prefetch) rather than compute in parallel.
+and keeps the input order. Compiled calls are serialised (they may read and write
+Variables, such as the random key, which must not race); plain-Python calls that
+touch no Variable (decoding and resizing images, string processing) run concurrently,
+so the pool computes in parallel where the work releases the GIL.
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ from xlaflow.ops.tensor import Tensor, TensorLike
 
 
 @contextlib.contextmanager
-def _pipeline_context() -> Iterator[None]:
+def _pipeline_context(scope: state.StateScope | None = None) -> Iterator[None]:
     """User functions of a pipeline run on concrete data, outside the caller's context:
     no gradient tape records them and an enclosing ``@function`` trace does not absorb
-    them (TF runs them in the input pipeline, not in the caller's graph)."""
+    them (TF runs them in the input pipeline, not in the caller's graph). With
+    ``scope``, the Variables the function reads and writes go through it."""
     saved = state._local.stack
-    state._local.stack = []
+    state._local.stack = [] if scope is None else [scope]
     try:
         with dispatch.recorders_paused():
             yield
@@ -96,6 +98,7 @@ class ElementFunction:
         self.fallback_reason: str | None = None
         self._traced_specs: set = set()
         self._lock = threading.RLock()
+        self._stateless: bool | None = None  # eager calls that touch no Variable may run in parallel
 
     @property
     def eager(self) -> bool:
@@ -125,8 +128,23 @@ class ElementFunction:
 
     def _eager(self, element: Any, index: int) -> Any:
         try:
-            with self._lock, _pipeline_context():
-                out = _call(self.fn, structure.to_tensors(element))
+            scope = state.StateScope()
+            if self._stateless:
+                # Plain Python that touched no Variable so far: calls run concurrently on
+                # the map's threads (decoding releases the GIL). A call that does touch
+                # one commits under the lock and makes the next calls serial again.
+                with _pipeline_context(scope):
+                    out = _call(self.fn, structure.to_tensors(element))
+                if scope.touched():
+                    with self._lock:
+                        self._stateless = False
+                        scope.commit()
+            else:
+                with self._lock, _pipeline_context(scope):
+                    out = _call(self.fn, structure.to_tensors(element))
+                    scope.commit()
+                    if self._stateless is None:
+                        self._stateless = not scope.touched()
             return _host_output(out, self.op)
         except Exception as e:
             raise errors.InvalidArgumentError(
